@@ -1,0 +1,44 @@
+namespace Caching;
+
+/// <summary>
+/// Per-entry options. Unset values come from the named <see cref="Profile"/>, then from <see cref="MultiLayerCacheOptions"/>.
+/// Instances are immutable once built and are meant to be shared (a generated decorator keeps one per method).
+/// </summary>
+public sealed class CacheEntryOptions
+{
+    /// <summary>Time to live in the in-process cache.</summary>
+    public TimeSpan? LocalTtl { get; init; }
+
+    /// <summary>Time to live in Redis.</summary>
+    public TimeSpan? RedisTtl { get; init; }
+
+    /// <summary>Tags attached to the entry, for <see cref="IMultiLayerCache.RemoveByTagAsync"/>.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Bypass the in-process cache for this entry.</summary>
+    public bool SkipLocal { get; init; }
+
+    /// <summary>Bypass Redis for this entry.</summary>
+    public bool SkipRedis { get; init; }
+
+    /// <summary>Cache a <see langword="null"/> result (default: not cached).</summary>
+    public bool CacheNull { get; init; }
+
+    /// <summary>Serve the last value after its expiry when the source fails (default from <see cref="MultiLayerCacheOptions.FailSafe"/>).</summary>
+    public bool? FailSafe { get; init; }
+
+    /// <summary>How long past its expiry a value may still be served by fail-safe.</summary>
+    public TimeSpan? FailSafeMaxDuration { get; init; }
+
+    /// <summary>A named profile from configuration supplying the values not set here.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>Whether an in-process hit shares the cached instance or returns a copy.</summary>
+    public ValueSharing Sharing { get; init; }
+
+    /// <summary>
+    /// A short fingerprint of the value's serialized shape (the generator computes it from the type's members).
+    /// Stored with the entry; an entry written with another fingerprint is a clean miss after a deployment.
+    /// </summary>
+    public string? SchemaTag { get; init; }
+}

@@ -1,0 +1,7 @@
+namespace Caching;
+
+/// <summary>The outcome of <see cref="IMultiLayerCache.GetAsync{T}"/>: whether the key was found, and its value.</summary>
+/// <typeparam name="T">The value type.</typeparam>
+/// <param name="Found">True when the key was in the cache.</param>
+/// <param name="Value">The cached value (default when not found).</param>
+public readonly record struct CacheResult<T>(bool Found, T? Value);

@@ -1,0 +1,110 @@
+using System.Text.Json;
+
+namespace Caching;
+
+/// <summary>
+/// Settings of a <see cref="MultiLayerCache"/>. <c>AddMultiLayerCache(configuration)</c> fills them from the
+/// <c>Cache</c> configuration section and the <c>CACHE_*</c> environment variables (which win).
+/// </summary>
+public sealed class MultiLayerCacheOptions
+{
+    /// <summary>In-process cache on/off (<c>CACHE_LOCAL_ENABLED</c>).</summary>
+    public bool LocalEnabled { get; set; } = true;
+
+    /// <summary>In-process budget in megabytes of serialized entries (<c>CACHE_LOCAL_SIZE_MB</c>).</summary>
+    public long LocalSizeMb { get; set; } = 100;
+
+    /// <summary>Default in-process time to live (<c>CACHE_LOCAL_TTL</c>).</summary>
+    public TimeSpan LocalTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often expired in-process entries are swept (<c>CACHE_LOCAL_EVICTION</c>).</summary>
+    public TimeSpan LocalEviction { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Redis on/off (<c>CACHE_REDIS_ENABLED</c>).</summary>
+    public bool RedisEnabled { get; set; } = true;
+
+    /// <summary>Default Redis time to live (<c>CACHE_REDIS_TTL</c>).</summary>
+    public TimeSpan RedisTtl { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Namespace of every Redis key and of the backplane channel (<c>CACHE_KEY_PREFIX</c>; default: the application name).</summary>
+    public string KeyPrefix { get; set; } = DefaultPrefix();
+
+    /// <summary>Number of Redis connections (<c>REDIS_POOL_SIZE</c>; default 1: one multiplexer pipelines all calls).</summary>
+    public int RedisPoolSize { get; set; } = 1;
+
+    /// <summary>StackExchange.Redis configuration string: endpoints, cluster, TLS, password (<c>CACHE_REDIS_CONNECTION</c>).</summary>
+    public string RedisConnection { get; set; } = "localhost:6379";
+
+    /// <summary>Values whose serialized form is larger are returned but not cached (default 1 MB).</summary>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest wait for one Redis operation before it counts as failed and the call goes on without Redis.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Consecutive Redis failures that open the circuit breaker.</summary>
+    public int BreakerFailureThreshold { get; set; } = 3;
+
+    /// <summary>How long an open breaker skips Redis before it lets one call probe it again.</summary>
+    public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Keep values past their expiry to serve them when the source fails (default on).</summary>
+    public bool FailSafe { get; set; } = true;
+
+    /// <summary>How long past its expiry a value may be served by fail-safe.</summary>
+    public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long after a load this node remembers the keys it wrote to Redis, to re-delete them if a concurrent invalidation from another node arrives late.</summary>
+    public TimeSpan StaleSetWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Named entry profiles (<c>Cache:Profiles:{name}:LocalTtl</c> ...), matched ignoring case.</summary>
+    public IDictionary<string, CacheProfile> Profiles { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The serializer; default System.Text.Json with <see cref="JsonOptions"/>.</summary>
+    public ICacheSerializer? Serializer { get; set; }
+
+    /// <summary>Options for the default serializer; set a <c>JsonSerializerContext</c> as its TypeInfoResolver for trimming-safe, reflection-free serialization.</summary>
+    public JsonSerializerOptions? JsonOptions { get; set; }
+
+    internal long LocalSizeBytes => checked(LocalSizeMb * 1024 * 1024);
+
+    /// <summary>Checks the values and throws <see cref="CacheConfigurationException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        Require(LocalSizeMb > 0, "CACHE_LOCAL_SIZE_MB", LocalSizeMb, "a positive number of megabytes");
+        Require(LocalTtl > TimeSpan.Zero, "CACHE_LOCAL_TTL", LocalTtl, "a positive duration");
+        Require(LocalEviction > TimeSpan.Zero, "CACHE_LOCAL_EVICTION", LocalEviction, "a positive duration");
+        Require(RedisTtl > TimeSpan.Zero, "CACHE_REDIS_TTL", RedisTtl, "a positive duration");
+        Require(RedisPoolSize is > 0 and <= 64, "REDIS_POOL_SIZE", RedisPoolSize, "a number from 1 to 64");
+        Require(!string.IsNullOrWhiteSpace(RedisConnection) || !RedisEnabled, "CACHE_REDIS_CONNECTION", RedisConnection, "a StackExchange.Redis configuration string");
+        Require(MaxValueBytes > 0, "Cache:MaxValueBytes", MaxValueBytes, "a positive number of bytes");
+        Require(RedisTimeout > TimeSpan.Zero, "Cache:RedisTimeout", RedisTimeout, "a positive duration");
+        Require(BreakerFailureThreshold > 0, "Cache:BreakerFailureThreshold", BreakerFailureThreshold, "a positive number");
+        Require(BreakerDuration > TimeSpan.Zero, "Cache:BreakerDuration", BreakerDuration, "a positive duration");
+        Require(FailSafeMaxDuration >= TimeSpan.Zero, "Cache:FailSafeMaxDuration", FailSafeMaxDuration, "a duration");
+        Require(!string.IsNullOrWhiteSpace(KeyPrefix), "CACHE_KEY_PREFIX", KeyPrefix, "a non-empty prefix");
+        foreach (var c in KeyPrefix)
+        {
+            Require(!(c is '*' or '?' or '[' or ']' or '\\' or '{' or '}' or ':') && !char.IsWhiteSpace(c) && !char.IsControl(c), "CACHE_KEY_PREFIX", KeyPrefix, "letters, digits, '-', '_' or '.' (no glob characters, braces, ':' or whitespace)");
+        }
+    }
+
+    private static void Require(bool condition, string name, object? value, string expected)
+    {
+        if (!condition)
+        {
+            throw new CacheConfigurationException(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), expected);
+        }
+    }
+
+    private static string DefaultPrefix()
+    {
+        var name = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app";
+        var clean = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            clean.Append(char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? char.ToLowerInvariant(c) : '-');
+        }
+
+        return clean.Length == 0 ? "app" : clean.ToString();
+    }
+}
