@@ -1,6 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Caching.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Caching;
 
-/// <summary>Placeholder replaced by the two-tier implementation.</summary>
-public sealed partial class MultiLayerCache
+/// <summary>
+/// The two-tier cache: L1 in process, L2 Redis, then the source. This file is the policy and the hot path; the
+/// tiers' I/O and failure handling live in <c>Internal/LocalCache</c> and <c>Internal/RedisLayer</c>, loads in
+/// <c>MultiLayerCache.Load.cs</c>, invalidation and the backplane in <c>MultiLayerCache.Invalidation.cs</c>.
+/// </summary>
+public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable, IDisposable
 {
+    private static readonly CacheEntryOptions DefaultEntryOptions = new();
+
+    private readonly MultiLayerCacheOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ICacheSerializer _serializer;
+    private readonly LocalCache? _local;
+    private readonly RedisLayer? _redis;
+    private readonly CacheMetrics _metrics;
+    private readonly InvalidationLog _invalidationLog = new();
+    private readonly RecentWrites _recentWrites;
+    private readonly ConcurrentDictionary<string, object> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Type Type, string? Schema), uint> _typeTags = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly string _instanceId = Guid.NewGuid().ToString("N");
+
+    private long _localHits;
+    private long _redisHits;
+    private long _sourceHits;
+    private long _misses;
+    private long _totalRequests;
+    private long _errors;
+    private long _badPayloads;
+    private long _invalidations;
+
+    /// <summary>Creates a cache. Prefer <c>services.AddMultiLayerCache(configuration)</c>, which shares one instance per application.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="logger">Where failures, breaker changes and fail-safe use are logged.</param>
+    /// <param name="meterFactory">Creates the "Caching" meter; without one a private meter is used.</param>
+    /// <param name="timeProvider">The clock for Redis entries' logical expiry and the breaker (default: the system clock).</param>
+    public MultiLayerCache(MultiLayerCacheOptions options, ILogger<MultiLayerCache>? logger = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _serializer = options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions);
+        _recentWrites = new RecentWrites(options.StaleSetWindow);
+        if (options.LocalEnabled)
+        {
+            _local = new LocalCache(options.LocalSizeBytes, options.LocalEviction);
+        }
+
+        _metrics = new CacheMetrics(meterFactory, () => _local?.SizeBytes ?? 0, () => _local?.SizeLimitBytes ?? 0);
+        if (options.RedisEnabled)
+        {
+            _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
+            _redis.MessageReceived += OnBackplaneMessage;
+            _redis.SubscriptionRestored += OnBackplaneRestored;
+            _redis.Recovered += ReplayPendingInBackground;
+        }
+
+        _replayTimer = _time.CreateTimer(static state => ((MultiLayerCache)state!).ReplayPendingInBackground(), this, ReplayInterval, ReplayInterval);
+        Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);
+    }
+
+    /// <summary>The settings this cache runs with.</summary>
+    public MultiLayerCacheOptions Options => _options;
+
+    /// <summary>True when Redis is enabled, connected, and not skipped by the circuit breaker.</summary>
+    public bool IsRedisAvailable => _redis is { IsConnected: true, IsAvailable: true };
+
+    /// <inheritdoc />
+    public ValueTask<T> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return GetOrSetAsync(key, factory, static (f, ct) => f(ct), options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<T> GetOrSetAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        options ??= DefaultEntryOptions;
+        if (TryGetLocal(key, options, out T value))
+        {
+            return new ValueTask<T>(value);
+        }
+
+        return GetOrSetSlowAsync(key, state, factory, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public T GetOrSet<TState, T>(string key, TState state, Func<TState, T> factory, CacheEntryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        options ??= DefaultEntryOptions;
+        if (TryGetLocal(key, options, out T value))
+        {
+            return value;
+        }
+
+        return GetOrSetSlow(key, state, factory, options);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CacheResult<T>> GetAsync<T>(string key, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        options ??= DefaultEntryOptions;
+        if (TryGetLocal(key, options, out T value))
+        {
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(true, value, CacheTier.Local));
+        }
+
+        return GetSlowAsync<T>(key, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var effective = Resolve<T>(options ?? DefaultEntryOptions) with { CacheNull = true };
+
+        // A load of this key already in flight started before this write: it must not overwrite it.
+        var invalidation = new Invalidation(InvalidationKind.Key, key);
+        _invalidationLog.Record(invalidation);
+        await StoreAsync(key, value, effective, _invalidationLog.CurrentEpoch, synchronous: false).ConfigureAwait(false);
+        if (_redis is not null)
+        {
+            await _redis.PublishAsync(invalidation.ToMessage(_instanceId)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public CacheStatistics Stats() => new()
+    {
+        LocalHits = Interlocked.Read(ref _localHits),
+        RedisHits = Interlocked.Read(ref _redisHits),
+        SourceHits = Interlocked.Read(ref _sourceHits),
+        Misses = Interlocked.Read(ref _misses),
+        TotalRequests = Interlocked.Read(ref _totalRequests),
+        Errors = Interlocked.Read(ref _errors),
+        BadPayloads = Interlocked.Read(ref _badPayloads),
+        Invalidations = Interlocked.Read(ref _invalidations),
+        LocalSizeBytes = _local?.SizeBytes ?? 0,
+    };
+
+    /// <summary>
+    /// Checks both tiers with a set/get round trip: L1 always, Redis when enabled. Returns whether Redis answered
+    /// (always true when Redis is disabled).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    public async ValueTask<bool> ProbeRedisAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _redis is null || await _redis.ProbeAsync(_instanceId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _replayTimer.DisposeAsync().ConfigureAwait(false);
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _local?.Dispose();
+        _metrics.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value)
+    {
+        if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out value))
+        {
+            Interlocked.Increment(ref _localHits);
+            Interlocked.Increment(ref _totalRequests);
+            _metrics.Request();
+            _metrics.Hit(CacheTier.Local);
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    private void Count(CacheTier tier, long startTimestamp, string operation)
+    {
+        Interlocked.Increment(ref _totalRequests);
+        _metrics.Request();
+        switch (tier)
+        {
+            case CacheTier.Local:
+                Interlocked.Increment(ref _localHits);
+                _metrics.Hit(CacheTier.Local);
+                break;
+            case CacheTier.Redis:
+                Interlocked.Increment(ref _redisHits);
+                _metrics.Hit(CacheTier.Redis);
+                break;
+            case CacheTier.Source:
+                Interlocked.Increment(ref _sourceHits);
+                _metrics.Miss();
+                break;
+            default:
+                Interlocked.Increment(ref _misses);
+                _metrics.Miss();
+                break;
+        }
+
+        if (_metrics.DurationEnabled)
+        {
+            _metrics.Duration(operation, startTimestamp);
+        }
+    }
+
+    private static long Timestamp() => Stopwatch.GetTimestamp();
 }

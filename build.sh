@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine with the .NET 10 SDK.
+#   ./build.sh test     installs redis-server if missing, runs every test (TRX results in artifacts/test-results)
+#   ./build.sh sample   runs the sample API (Redis optional: without it the sample serves from L1 + SQLite)
+#   ./build.sh bench    runs the BenchmarkDotNet suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command_name="${1:-test}"
+shift || true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; then
+    return 0
+  fi
+  echo "redis-server not found: installing it from the Debian packages" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  # The package starts a system service on 6379; the tests start their own servers on free ports instead.
+  ($sudo service redis-server stop || true) >/dev/null 2>&1
+}
+
+case "$command_name" in
+  test)
+    ensure_redis
+    results="artifacts/test-results"
+    rm -rf "$results"
+    dotnet test Caching.Generators.sln -c Release --logger "trx" --results-directory "$results" "$@"
+    ;;
+  sample)
+    dotnet run --project samples/GpuProxy -c Release "$@"
+    ;;
+  bench)
+    ensure_redis
+    dotnet run --project tests/Caching.Benchmarks -c Release -- "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh [test|sample|bench] [extra arguments]" >&2
+    exit 2
+    ;;
+esac

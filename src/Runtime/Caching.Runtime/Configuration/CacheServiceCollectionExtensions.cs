@@ -1,0 +1,64 @@
+using Caching;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the two-tier cache.</summary>
+public static class CacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="MultiLayerCache"/> as <see cref="IMultiLayerCache"/>, configured from the <c>Cache</c>
+    /// section and the <c>CACHE_*</c> / <c>REDIS_POOL_SIZE</c> environment variables (which win). Settings are read and
+    /// validated here, so a bad value stops the application at startup with a message naming the variable.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application's configuration.</param>
+    /// <param name="configure">Adjusts the options after binding (serializer, profiles...).</param>
+    public static IServiceCollection AddMultiLayerCache(this IServiceCollection services, IConfiguration configuration, Action<MultiLayerCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new MultiLayerCacheOptions();
+        CacheSettingsReader.Apply(options, configuration, Environment.GetEnvironmentVariable);
+        configure?.Invoke(options);
+        options.Validate();
+        return services.AddMultiLayerCache(options);
+    }
+
+    /// <summary>Registers one <see cref="MultiLayerCache"/> with the given options.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="options">The options.</param>
+    public static IServiceCollection AddMultiLayerCache(this IServiceCollection services, MultiLayerCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<MultiLayerCache>();
+        services.TryAddSingleton<IMultiLayerCache>(static provider => provider.GetRequiredService<MultiLayerCache>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartup>());
+        return services;
+    }
+
+    /// <summary>Adds the cache's health check: a set/get round trip; Degraded when Redis is down but L1 and the source serve.</summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="tags">Tags for filtering.</param>
+    public static IHealthChecksBuilder AddMultiLayerCache(this IHealthChecksBuilder builder, string name = "cache", IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddCheck<CacheHealthCheck>(name, HealthStatus.Unhealthy, tags ?? []);
+    }
+
+    /// <summary>Creates the cache when the host starts, so Redis is connected (or reported unreachable) before the first request.</summary>
+    private sealed class CacheStartup(MultiLayerCache cache) : IHostedService
+    {
+        // The connection attempt logs "unreachable" once by itself; the probe only makes it happen at startup.
+        public async Task StartAsync(CancellationToken cancellationToken) => await cache.ProbeRedisAsync(cancellationToken).ConfigureAwait(false);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.ComponentModel;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Caching.Internal;
+
+/// <summary>
+/// Whether instances of <typeparamref name="T"/> can be handed out from L1 without a copy, for callers that use
+/// the runtime directly with <see cref="ValueSharing.Auto"/>. Generated decorators decide this at compile time
+/// instead; this is the same rule, computed once per type.
+/// </summary>
+internal static class TypeTraits<T>
+{
+    public static readonly bool IsImmutable = ImmutabilityRules.IsImmutable(typeof(T), []);
+}
+
+internal static class ImmutabilityRules
+{
+    public static bool IsImmutable(Type type, HashSet<Type> visiting)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            type = underlying;
+        }
+
+        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
+            || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly)
+            || type == typeof(TimeOnly) || type == typeof(Uri) || type == typeof(Version))
+        {
+            return true;
+        }
+
+        if (type.GetCustomAttribute<ImmutableObjectAttribute>() is { Immutable: true })
+        {
+            return true;
+        }
+
+        if (type.IsArray || type.IsInterface || type.IsPointer || type == typeof(object))
+        {
+            return false;
+        }
+
+        if (type.IsGenericType && type.Namespace == typeof(ImmutableArray).Namespace)
+        {
+            return AllArgumentsImmutable(type, visiting);
+        }
+
+        if (!visiting.Add(type))
+        {
+            return true;
+        }
+
+        if (type.IsValueType && type.GetCustomAttribute<IsReadOnlyAttribute>() is not null)
+        {
+            return FieldsImmutable(type, visiting, requireReadOnly: false);
+        }
+
+        // Init-only properties compile to readonly backing fields, so "every instance field is readonly and of an
+        // immutable type" covers records with init-only members and classes with get-only properties.
+        if (type.IsClass && !type.IsSealed && !IsRecord(type))
+        {
+            return false;
+        }
+
+        return FieldsImmutable(type, visiting, requireReadOnly: true);
+    }
+
+    private static bool FieldsImmutable(Type type, HashSet<Type> visiting, bool requireReadOnly)
+    {
+        for (var current = type; current is not null && current != typeof(object) && current != typeof(ValueType); current = current.BaseType)
+        {
+            foreach (var field in current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                if ((requireReadOnly && !field.IsInitOnly) || !IsImmutable(field.FieldType, visiting))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool AllArgumentsImmutable(Type type, HashSet<Type> visiting)
+    {
+        foreach (var argument in type.GetGenericArguments())
+        {
+            if (!IsImmutable(argument, visiting))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsRecord(Type type) => type.GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public) is not null;
+}

@@ -1,0 +1,120 @@
+using Caching.Internal;
+
+namespace Caching;
+
+/// <summary>Entry options resolution, the envelope, and turning cached bytes back into values.</summary>
+public sealed partial class MultiLayerCache
+{
+    private bool TryMaterialize<T>(LocalEntry entry, out T value)
+    {
+        if (entry.IsNull)
+        {
+            value = default!;
+            return true;
+        }
+
+        if (entry.Value is T shared)
+        {
+            value = shared;
+            return true;
+        }
+
+        if (entry.Envelope is { } envelope)
+        {
+            try
+            {
+                value = _serializer.Deserialize<T>(envelope.AsSpan(CacheEnvelope.HeaderLength));
+                return true;
+            }
+            catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                // Stored for another type under the same key: a miss.
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads an entry from Redis. Bytes of another format, version, type or schema, and bytes the serializer rejects,
+    /// are a miss: counted, logged, and deleted so the next load replaces them (DESIGN invariant 4).
+    /// </summary>
+    private bool TryDecode<T>(string key, byte[] bytes, EffectiveOptions effective, out T value, out EnvelopeHeader header)
+    {
+        value = default!;
+        if (!CacheEnvelope.TryReadHeader(bytes, TypeTagFor<T>(effective.SchemaTag), out header, out var problem))
+        {
+            RejectPayload(key, problem, null);
+            return false;
+        }
+
+        if (header.IsNull)
+        {
+            return true;
+        }
+
+        try
+        {
+            value = _serializer.Deserialize<T>(bytes.AsSpan(CacheEnvelope.HeaderLength));
+            return true;
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            RejectPayload(key, "the payload could not be deserialized", exception);
+            return false;
+        }
+    }
+
+    private void RejectPayload(string key, string problem, Exception? exception)
+    {
+        Interlocked.Increment(ref _badPayloads);
+        _metrics.Error("decode");
+        Log.BadPayload(_logger, key, problem, exception);
+        if (_redis is not null)
+        {
+            _ = _redis.DeleteAsync([key]).AsTask();
+        }
+    }
+
+    private uint TypeTagFor<T>(string? schemaTag) =>
+        _typeTags.GetOrAdd((typeof(T), schemaTag), static k => TypeTag.Compute(k.Type, k.Schema));
+
+    private EffectiveOptions Resolve<T>(CacheEntryOptions options)
+    {
+        CacheProfile? profile = null;
+        if (options.Profile is { } name && !_options.Profiles.TryGetValue(name, out profile))
+        {
+            throw new CacheConfigurationException($"Cache:Profiles:{name}", null, $"a profile named '{name}' in configuration (known: {string.Join(", ", _options.Profiles.Keys)})");
+        }
+
+        return new EffectiveOptions(
+            LocalTtl: options.LocalTtl ?? profile?.LocalTtl ?? _options.LocalTtl,
+            RedisTtl: options.RedisTtl ?? profile?.RedisTtl ?? _options.RedisTtl,
+            SkipLocal: options.SkipLocal || (profile?.SkipLocal ?? false),
+            SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false),
+            FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
+            FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
+            CacheNull: options.CacheNull,
+            Tags: options.Tags,
+            Share: options.Sharing switch
+            {
+                ValueSharing.Share => true,
+                ValueSharing.Copy => false,
+                _ => TypeTraits<T>.IsImmutable,
+            },
+            SchemaTag: options.SchemaTag);
+    }
+
+    private readonly record struct EffectiveOptions(
+        TimeSpan LocalTtl,
+        TimeSpan RedisTtl,
+        bool SkipLocal,
+        bool SkipRedis,
+        bool FailSafe,
+        TimeSpan FailSafeMaxDuration,
+        bool CacheNull,
+        IReadOnlyList<string>? Tags,
+        bool Share,
+        string? SchemaTag);
+}
