@@ -137,12 +137,24 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
     /// <summary>Runs a command on a short-lived connection (for test setup: FLUSHALL, DEBUG SLEEP, CONFIG SET...).</summary>
     public async Task<RedisResult> ExecuteAsync(string command, params object[] arguments)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        await using var connection = await ConnectAsync();
         return await connection.GetDatabase().ExecuteAsync(command, arguments);
     }
 
     /// <summary>Opens a connection for direct inspection of the server's contents.</summary>
-    public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+    public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(AdminConnectionString);
+
+    /// <summary>Patient settings for test setup (a DEBUG SLEEP must not time out the connection that sent it).</summary>
+    public string AdminConnectionString => $"{Endpoint},abortConnect=false,connectTimeout=5000,syncTimeout=15000,asyncTimeout=15000,allowAdmin=true";
+
+    /// <summary>Makes the server unresponsive for <paramref name="duration"/> (DEBUG SLEEP) and returns once it is asleep.</summary>
+    public async Task<Task> SleepAsync(TimeSpan duration)
+    {
+        var connection = await ConnectAsync();
+        var sleeping = connection.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+        await Task.Delay(50);
+        return sleeping.ContinueWith(_ => connection.Dispose(), TaskScheduler.Default);
+    }
 
     public void Dispose()
     {

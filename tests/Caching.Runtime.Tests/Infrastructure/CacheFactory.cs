@@ -20,8 +20,17 @@ internal static class CacheFactory
         return options;
     }
 
-    public static MultiLayerCache Create(RedisServer? redis, string prefix, Action<MultiLayerCacheOptions>? configure = null, ILogger<MultiLayerCache>? logger = null) =>
-        new(Options(redis, prefix, configure), logger);
+    /// <summary>Creates a pod and waits for its first Redis connection, as the host's startup probe does in an application.</summary>
+    public static MultiLayerCache Create(RedisServer? redis, string prefix, Action<MultiLayerCacheOptions>? configure = null, ILogger<MultiLayerCache>? logger = null)
+    {
+        var cache = new MultiLayerCache(Options(redis, prefix, configure), logger);
+        if (redis is not null && redis.IsRunning)
+        {
+            cache.ProbeRedisAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return cache;
+    }
 
     public static string UniquePrefix(string name) => name + "-" + Guid.NewGuid().ToString("N")[..8];
 }

@@ -351,6 +351,8 @@ internal sealed class RedisLayer : IAsyncDisposable
     {
         try
         {
+            // The first attempt may still be running (at startup): wait for it rather than report a false outage.
+            await Task.WhenAll(_connections).ConfigureAwait(false);
             var connection = await ConnectionAsync().ConfigureAwait(false);
             if (connection is null || !connection.IsConnected)
             {

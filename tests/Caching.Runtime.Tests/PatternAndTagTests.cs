@@ -1,0 +1,111 @@
+using Caching.Runtime.Tests.Infrastructure;
+using Caching.Testing;
+
+namespace Caching.Runtime.Tests;
+
+/// <summary>DESIGN invariant 7: never KEYS. The server here has KEYS disabled; any use of it would fail the test.</summary>
+public sealed class PatternAndTagTests : IAsyncLifetime
+{
+    private readonly RedisServer _redis = new("--rename-command", "KEYS", string.Empty);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Pattern_invalidation_removes_exactly_the_matching_keys_among_tens_of_thousands_with_SCAN_and_UNLINK()
+    {
+        var prefix = CacheFactory.UniquePrefix("scan");
+        await using var cache = CacheFactory.Create(_redis, prefix);
+        await using var connection = await _redis.ConnectAsync();
+        var database = connection.GetDatabase();
+        var batch = database.CreateBatch();
+        var writes = new List<Task>();
+        for (var i = 0; i < 30_000; i++)
+        {
+            writes.Add(batch.StringSetAsync($"{prefix}:user:{i % 3000}:item:{i}", "x"));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes);
+        await database.StringSetAsync($"{prefix}:users:list", "x");
+
+        var removed = await cache.InvalidatePatternAsync("user:7:*");
+        var removedMany = await cache.InvalidatePatternAsync("user:1*");
+
+        Assert.Equal(10, removed);
+        // user:1, user:10-19, user:100-199, user:1000-1999: 1,111 users with 10 items each.
+        Assert.Equal(1111 * 10, removedMany);
+        Assert.False(await database.KeyExistsAsync($"{prefix}:user:7:item:7"));
+        Assert.True(await database.KeyExistsAsync($"{prefix}:user:8:item:8"));
+        Assert.True(await database.KeyExistsAsync($"{prefix}:users:list"));
+        var stats = (string)(await _redis.ExecuteAsync("INFO", "commandstats"))!;
+        Assert.Contains("cmdstat_scan", stats, StringComparison.Ordinal);
+        Assert.Contains("cmdstat_unlink", stats, StringComparison.Ordinal);
+        Assert.DoesNotContain("cmdstat_keys", stats, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_value_cannot_widen_a_pattern()
+    {
+        var prefix = CacheFactory.UniquePrefix("widen");
+        await using var cache = CacheFactory.Create(_redis, prefix);
+        string Key(string userId)
+        {
+            var builder = new CacheKeyBuilder(stackalloc char[64]);
+            builder.AppendLiteral("user:");
+            builder.AppendValue(userId);
+            builder.AppendLiteral(":profile");
+            return builder.ToStringAndClear();
+        }
+
+        await cache.SetAsync(Key("1"), "one");
+        await cache.SetAsync(Key("2"), "two");
+        var evil = new CacheKeyBuilder(stackalloc char[64]);
+        evil.AppendLiteral("user:");
+        evil.AppendValue("*");
+        evil.AppendLiteral(":*");
+
+        var removed = await cache.InvalidatePatternAsync(evil.ToStringAndClear());
+
+        Assert.Equal(0, removed);
+        Assert.True((await cache.GetAsync<string>(Key("1"))).Found);
+        Assert.True((await cache.GetAsync<string>(Key("2"))).Found);
+    }
+
+    [Fact]
+    public async Task RemoveByTag_removes_exactly_the_tagged_entries()
+    {
+        var prefix = CacheFactory.UniquePrefix("tags");
+        await using var cache = CacheFactory.Create(_redis, prefix);
+        await using var other = CacheFactory.Create(_redis, prefix, o => o.LocalEnabled = false);
+        for (var i = 0; i < 1500; i++)
+        {
+            var tags = i % 3 == 0 ? new[] { "tenant:a" } : ["tenant:b"];
+            await cache.SetAsync("doc:" + i, "v" + i, new CacheEntryOptions { Tags = tags });
+        }
+
+        var removed = await cache.RemoveByTagAsync("tenant:a");
+
+        Assert.Equal(500, removed);
+        Assert.False((await cache.GetAsync<string>("doc:0")).Found);
+        Assert.False((await other.GetAsync<string>("doc:3")).Found);
+        Assert.True((await cache.GetAsync<string>("doc:1")).Found);
+        Assert.True((await other.GetAsync<string>("doc:2")).Found);
+        await using var connection = await _redis.ConnectAsync();
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(prefix + ":__tag:tenant%3Aa"));
+        Assert.True(await connection.GetDatabase().KeyExistsAsync(prefix + ":__tag:tenant%3Ab"));
+    }
+
+    [Fact]
+    public async Task Invalid_patterns_are_rejected_with_a_reason_and_change_nothing()
+    {
+        await using var cache = CacheFactory.Create(_redis, CacheFactory.UniquePrefix("badpattern"));
+        await cache.SetAsync("a", "1");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await cache.InvalidatePatternAsync("user:[0-9]*"));
+
+        Assert.Contains("'['", error.Message, StringComparison.Ordinal);
+        Assert.True((await cache.GetAsync<string>("a")).Found);
+    }
+}
