@@ -166,6 +166,21 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         return _redis is null || await _redis.ProbeAsync(_instanceId).ConfigureAwait(false);
     }
 
+    /// <summary>A write and read of a probe entry straight on L1 (not through invalidation, which may clear L1 at any time).</summary>
+    internal bool ProbeLocal()
+    {
+        if (_local is null)
+        {
+            return true;
+        }
+
+        var key = "__health:" + _instanceId;
+        _local.Set(key, new LocalEntry("ok", null, false, null, long.MaxValue), 2, TimeSpan.FromSeconds(5));
+        var found = _local.TryGet(key, out var entry) && entry!.Value is "ok";
+        _local.Remove(key);
+        return found;
+    }
+
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 

@@ -12,15 +12,7 @@ public sealed class CacheHealthCheck(MultiLayerCache cache) : IHealthCheck
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var probeKey = "__health:local:" + Guid.NewGuid().ToString("N");
-        var localOk = true;
-        if (cache.Options.LocalEnabled)
-        {
-            await cache.SetAsync(probeKey, "ok", new CacheEntryOptions { SkipRedis = true, LocalTtl = TimeSpan.FromSeconds(5) }, cancellationToken).ConfigureAwait(false);
-            var read = await cache.GetAsync<string>(probeKey, new CacheEntryOptions { SkipRedis = true }, cancellationToken).ConfigureAwait(false);
-            localOk = read is { Found: true, Value: "ok" };
-        }
-
+        var localOk = cache.ProbeLocal();
         var redisOk = await cache.ProbeRedisAsync(cancellationToken).ConfigureAwait(false);
         var stats = cache.Stats();
         var data = new Dictionary<string, object>

@@ -24,6 +24,8 @@ internal sealed class RedisLayer : IAsyncDisposable
     private readonly RedisChannel _channel;
     private readonly TimeSpan _timeout;
     private int _nextConnection;
+    private volatile bool _disposed;
+    private Task _subscription = Task.CompletedTask;
     private int _unreachableLogged;
 
     public RedisLayer(MultiLayerCacheOptions options, ILogger logger, CacheMetrics metrics, Action onError, TimeProvider time)
@@ -353,6 +355,7 @@ internal sealed class RedisLayer : IAsyncDisposable
         {
             // The first attempt may still be running (at startup): wait for it rather than report a false outage.
             await Task.WhenAll(_connections).ConfigureAwait(false);
+            await _subscription.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             var connection = await ConnectionAsync().ConfigureAwait(false);
             if (connection is null || !connection.IsConnected)
             {
@@ -374,6 +377,7 @@ internal sealed class RedisLayer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         foreach (var task in _connections)
         {
             try
@@ -485,6 +489,42 @@ internal sealed class RedisLayer : IAsyncDisposable
         return task.IsCompletedSuccessfully ? task.Result : null;
     }
 
+    /// <summary>
+    /// Subscribes the backplane channel, retrying while the server cannot be reached: with fail-fast commands a
+    /// SUBSCRIBE sent before the connection is up fails, and a node that never subscribed would silently keep
+    /// serving values other nodes invalidated.
+    /// </summary>
+    private async Task SubscribeUntilDoneAsync(ConnectionMultiplexer connection)
+    {
+        var logged = false;
+        while (!_disposed)
+        {
+            try
+            {
+                var queue = await connection.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
+                queue.OnMessage(message =>
+                {
+                    var text = (string?)message.Message;
+                    if (text is not null)
+                    {
+                        MessageReceived?.Invoke(text);
+                    }
+                });
+                return;
+            }
+            catch (Exception exception) when (IsRedisFailure(exception))
+            {
+                if (!logged)
+                {
+                    Log.BackplaneSubscribeFailed(_logger, _channel.ToString(), exception);
+                    logged = true;
+                }
+
+                await Task.Delay(250).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<ConnectionMultiplexer> ConnectAsync(bool subscribe)
     {
         var configuration = ConfigurationOptions.Parse(_options.RedisConnection);
@@ -526,23 +566,7 @@ internal sealed class RedisLayer : IAsyncDisposable
 
         if (subscribe)
         {
-            try
-            {
-                // Subscribing while disconnected still registers the handler; SE.Redis re-subscribes on reconnect.
-                var queue = await connection.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
-                queue.OnMessage(message =>
-                {
-                    var text = (string?)message.Message;
-                    if (text is not null)
-                    {
-                        MessageReceived?.Invoke(text);
-                    }
-                });
-            }
-            catch (Exception exception) when (IsRedisFailure(exception))
-            {
-                Log.BackplaneSubscribeFailed(_logger, _channel.ToString(), exception);
-            }
+            _subscription = SubscribeUntilDoneAsync(connection);
         }
 
         return connection;
