@@ -190,7 +190,7 @@ public sealed partial class MultiLayerCache
         byte[] envelope;
         try
         {
-            envelope = CacheEnvelope.Write(_serializer, value, TypeTagFor<T>(effective.SchemaTag), nowMs, nowMs + (long)effective.RedisTtl.TotalMilliseconds);
+            envelope = CacheEnvelope.Write(_serializer, value, TypeTagFor<T>(effective.SchemaTag), nowMs, nowMs + (long)effective.RedisTtl.TotalMilliseconds, effective.Tags);
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
@@ -198,9 +198,10 @@ public sealed partial class MultiLayerCache
             return null;
         }
 
-        if (envelope.Length - CacheEnvelope.HeaderLength > _options.MaxValueBytes)
+        var payloadLength = envelope.Length - CacheEnvelope.PayloadOffset(envelope);
+        if (payloadLength > _options.MaxValueBytes)
         {
-            Log.ValueTooLarge(_logger, key, envelope.Length - CacheEnvelope.HeaderLength, _options.MaxValueBytes);
+            Log.ValueTooLarge(_logger, key, payloadLength, _options.MaxValueBytes);
             return null;
         }
 
@@ -248,14 +249,15 @@ public sealed partial class MultiLayerCache
 
     private void FillLocalFromRedis<T>(string key, T value, byte[] envelope, EnvelopeHeader header, EffectiveOptions effective, long epoch)
     {
-        if (_local is null || effective.SkipLocal || _invalidationLog.InvalidatedSince(epoch, key, effective.Tags))
+        if (_local is null || effective.SkipLocal || _invalidationLog.InvalidatedSince(epoch, key, header.Tags ?? effective.Tags))
         {
             return;
         }
 
-        // L1 never outlives the Redis entry's own logical expiry.
+        // L1 never outlives the Redis entry's own logical expiry, and keeps the tags the writer stored.
         var remaining = TimeSpan.FromMilliseconds(header.LogicalExpiryUnixMs - _time.GetUtcNow().ToUnixTimeMilliseconds());
-        WriteLocal(key, value, envelope, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl);
+        var withTags = header.Tags is null ? effective : effective with { Tags = header.Tags };
+        WriteLocal(key, value, envelope, withTags, remaining < effective.LocalTtl ? remaining : effective.LocalTtl);
     }
 
     private void WriteLocal<T>(string key, T value, byte[] envelope, EffectiveOptions effective, TimeSpan freshFor)
@@ -282,7 +284,7 @@ public sealed partial class MultiLayerCache
             return outcome.Value;
         }
 
-        return _serializer.Deserialize<T>(outcome.Envelope.AsSpan(CacheEnvelope.HeaderLength));
+        return _serializer.Deserialize<T>(outcome.Envelope.AsSpan(CacheEnvelope.PayloadOffset(outcome.Envelope)));
     }
 
     private sealed class Flight<T>() : TaskCompletionSource<Outcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -23,7 +23,7 @@ public sealed partial class MultiLayerCache
         {
             try
             {
-                value = _serializer.Deserialize<T>(envelope.AsSpan(CacheEnvelope.HeaderLength));
+                value = _serializer.Deserialize<T>(envelope.AsSpan(CacheEnvelope.PayloadOffset(envelope)));
                 return true;
             }
             catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
@@ -56,7 +56,7 @@ public sealed partial class MultiLayerCache
 
         try
         {
-            value = _serializer.Deserialize<T>(bytes.AsSpan(CacheEnvelope.HeaderLength));
+            value = _serializer.Deserialize<T>(bytes.AsSpan(header.PayloadOffset));
             return true;
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)

@@ -1,0 +1,101 @@
+using Caching.Runtime.Tests.Infrastructure;
+using Caching.Testing;
+using StackExchange.Redis;
+
+namespace Caching.Runtime.Tests;
+
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public RedisCluster Cluster { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Cluster = new RedisCluster(primaries: 3);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>Everything the runtime does on Redis works on a 3-primary Redis Cluster: slots, SCAN per primary, pub/sub.</summary>
+public sealed class ClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private MultiLayerCache Pod(string prefix, bool local = true) => Probe(new MultiLayerCache(new MultiLayerCacheOptions
+    {
+        KeyPrefix = prefix,
+        RedisConnection = fixture.Cluster.ConnectionString,
+        LocalEnabled = local,
+        RedisTimeout = TimeSpan.FromSeconds(2),
+    }));
+
+    [Fact]
+    public async Task Values_spread_over_every_primary_and_are_read_back()
+    {
+        var prefix = CacheFactory.UniquePrefix("cl-rw");
+        await using var writer = Pod(prefix);
+        await using var reader = Pod(prefix, local: false);
+        for (var i = 0; i < 300; i++)
+        {
+            await writer.SetAsync("item:" + i, i);
+        }
+
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(new CacheResult<int>(true, i, CacheTier.Redis), await reader.GetAsync<int>("item:" + i));
+        }
+
+        foreach (var node in fixture.Cluster.Nodes)
+        {
+            var keys = (long)(await node.ExecuteAsync("DBSIZE"));
+            Assert.True(keys > 0, $"primary {node.Endpoint} holds none of the keys");
+        }
+    }
+
+    [Fact]
+    public async Task Pattern_invalidation_scans_every_primary_and_unlinks_across_slots()
+    {
+        var prefix = CacheFactory.UniquePrefix("cl-scan");
+        await using var cache = Pod(prefix);
+        for (var i = 0; i < 600; i++)
+        {
+            await cache.SetAsync($"user:{i % 2}:item:{i}", "x");
+        }
+
+        var removed = await cache.InvalidatePatternAsync("user:1:*");
+
+        Assert.Equal(300, removed);
+        Assert.False((await cache.GetAsync<string>("user:1:item:1")).Found);
+        Assert.True((await cache.GetAsync<string>("user:0:item:0", new CacheEntryOptions { SkipLocal = true })).Found);
+    }
+
+    [Fact]
+    public async Task Tags_and_the_backplane_work_across_slots_and_nodes()
+    {
+        var prefix = CacheFactory.UniquePrefix("cl-tag");
+        await using var podA = Pod(prefix);
+        await using var podB = Pod(prefix);
+        for (var i = 0; i < 200; i++)
+        {
+            await podA.SetAsync("doc:" + i, i, new CacheEntryOptions { Tags = [i % 2 == 0 ? "even" : "odd"] });
+        }
+
+        await Task.Delay(300);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True((await podB.GetAsync<int>("doc:" + i)).Found);
+        }
+
+        var removed = await podA.RemoveByTagAsync("even");
+
+        Assert.Equal(100, removed);
+        await Eventually.HoldsAsync(async () => !(await podB.GetAsync<int>("doc:0")).Found, TimeSpan.FromSeconds(3), "the tag invalidation reaching pod B");
+        Assert.True((await podB.GetAsync<int>("doc:1")).Found);
+        Assert.False((await podB.GetAsync<int>("doc:198")).Found);
+    }
+
+    private static MultiLayerCache Probe(MultiLayerCache cache)
+    {
+        cache.ProbeRedisAsync().AsTask().GetAwaiter().GetResult();
+        return cache;
+    }
+}
