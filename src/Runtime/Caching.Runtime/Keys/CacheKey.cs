@@ -20,8 +20,11 @@ public static class CacheKey
 
     private const int HashedPrefixLength = MaxLength - 66;
 
+    // C0 and C1 controls alike (every char.IsControl character): IsValidPattern and the template grammar reject C1
+    // controls too, so a raw one in a value would give a key that no pattern could name.
     private static readonly SearchValues<char> Reserved = SearchValues.Create(
-        "%:*?[]\\{}(),=&#\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+        "%:*?[]\\{}(),=&#\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F" +
+        "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F");
 
     /// <summary>Returns <paramref name="value"/> with every reserved character percent-encoded; <see langword="null"/> becomes <see cref="NullToken"/>.</summary>
     /// <param name="value">A raw value.</param>
