@@ -70,7 +70,8 @@ public sealed class MultiLayerCacheOptions
     /// <summary>Checks the values and throws <see cref="CacheConfigurationException"/> naming the first bad one.</summary>
     public void Validate()
     {
-        Require(LocalSizeMb > 0, "CACHE_LOCAL_SIZE_MB", LocalSizeMb, "a positive number of megabytes");
+        // The upper bound keeps LocalSizeBytes from overflowing later, in the cache's constructor, as an OverflowException.
+        Require(LocalSizeMb is > 0 and <= long.MaxValue / (1024 * 1024), "CACHE_LOCAL_SIZE_MB", LocalSizeMb, "a positive number of megabytes");
         Require(LocalTtl > TimeSpan.Zero, "CACHE_LOCAL_TTL", LocalTtl, "a positive duration");
         Require(LocalEviction > TimeSpan.Zero, "CACHE_LOCAL_EVICTION", LocalEviction, "a positive duration");
         Require(RedisTtl > TimeSpan.Zero, "CACHE_REDIS_TTL", RedisTtl, "a positive duration");
