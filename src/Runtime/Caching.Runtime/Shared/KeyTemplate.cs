@@ -312,8 +312,9 @@ internal sealed class KeyTemplate
             {
                 if (i == segmentStart)
                 {
-                    var start = Math.Max(0, Math.Min(i, source.Length) - 1);
-                    var length = Math.Min(2, source.Length - start);
+                    // The span is the ':' (or both ':') around the empty segment, never a neighbouring character.
+                    var start = i == 0 ? 0 : i - 1;
+                    var length = i == 0 || i == source.Length ? 1 : 2;
                     errors.Add(new TemplateError(TemplateErrorKind.EmptySegment, start, length, $"Empty segment at position {Math.Min(i, source.Length)}: two ':' with nothing between them, or a ':' at an end."));
                 }
 
