@@ -74,11 +74,14 @@ public ref struct CacheKeyBuilder
     /// <param name="value">The value.</param>
     public void AppendValue(Guid value) => AppendFormatted(value, "D");
 
-    /// <summary>Appends a formattable value (numbers, dates, spans...) with the invariant culture, escaped.</summary>
+    /// <summary>
+    /// Appends a formattable value (numbers, dates, spans...) with the invariant culture, escaped. Dates and times
+    /// are written as ISO 8601 round-trip text ("O") and GUIDs as "D", like their <c>AppendValue</c> overloads.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     public void AppendFormatted<T>(T value)
-        where T : ISpanFormattable => AppendFormatted(value, default);
+        where T : ISpanFormattable => AppendFormatted(value, KeyFormat<T>());
 
     /// <summary>Appends a formattable value with a format string and the invariant culture, escaped.</summary>
     /// <typeparam name="T">The value type.</typeparam>
@@ -111,7 +114,7 @@ public ref struct CacheKeyBuilder
     {
         if (value.HasValue)
         {
-            AppendKnown(value.GetValueOrDefault());
+            AppendFormatted(value.GetValueOrDefault());
         }
         else
         {
@@ -208,6 +211,12 @@ public ref struct CacheKeyBuilder
             case Guid g:
                 AppendValue(g);
                 break;
+            case DateOnly d:
+                AppendFormatted(d);
+                break;
+            case TimeOnly t:
+                AppendFormatted(t);
+                break;
             case Enum e:
                 AppendEscaped(e.ToString());
                 break;
@@ -256,21 +265,16 @@ public ref struct CacheKeyBuilder
     /// <inheritdoc cref="ToStringAndClear"/>
     public override readonly string ToString() => CacheKey.Limit(_chars[.._length].ToString());
 
-    private void AppendKnown<T>(T value)
-        where T : struct, ISpanFormattable
+    // The default formats of the date and time types lose precision (DateTime "G" has no fraction of a second and
+    // no kind, TimeOnly "t" no seconds), so two different instants would share one key.
+    private static ReadOnlySpan<char> KeyFormat<T>()
     {
-        if (typeof(T) == typeof(DateTime) || typeof(T) == typeof(DateTimeOffset))
+        if (typeof(T) == typeof(DateTime) || typeof(T) == typeof(DateTimeOffset) || typeof(T) == typeof(DateOnly) || typeof(T) == typeof(TimeOnly))
         {
-            AppendFormatted(value, "O");
+            return "O";
         }
-        else if (typeof(T) == typeof(Guid))
-        {
-            AppendFormatted(value, "D");
-        }
-        else
-        {
-            AppendFormatted(value, default);
-        }
+
+        return typeof(T) == typeof(Guid) ? "D" : default;
     }
 
     private void AppendEscaped(scoped ReadOnlySpan<char> value)
