@@ -44,6 +44,51 @@ public sealed class CacheEnvelopeTests
     }
 
     [Fact]
+    public void Tags_travel_between_the_header_and_the_payload()
+    {
+        var value = new Widget("w-1", 3, []);
+        string[] tags = ["tenant:7", "région:é"];
+
+        var bytes = CacheEnvelope.Write(Serializer, value, Tag, 10, 20, tags);
+
+        Assert.Equal(2, bytes[2] & 2);
+        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem), problem);
+        Assert.Equal(tags, header.Tags);
+        Assert.Equal((false, 10L, 20L), (header.IsNull, header.CreatedUnixMs, header.LogicalExpiryUnixMs));
+        Assert.Equal(header.PayloadOffset, CacheEnvelope.PayloadOffset(bytes));
+        Assert.Equal(CacheEnvelope.HeaderLength + 2 + 2 + 8 + 2 + 10, header.PayloadOffset);
+        Assert.Equal(value.Id, Serializer.Deserialize<Widget>(bytes.AsSpan(header.PayloadOffset)).Id);
+    }
+
+    [Fact]
+    public void Without_tags_the_payload_follows_the_header()
+    {
+        var bytes = CacheEnvelope.Write(Serializer, "v", Tag, 1, 2, []);
+
+        Assert.Equal(0, bytes[2] & 2);
+        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out _));
+        Assert.Null(header.Tags);
+        Assert.Equal(CacheEnvelope.HeaderLength, header.PayloadOffset);
+        Assert.Equal(CacheEnvelope.HeaderLength, CacheEnvelope.PayloadOffset(bytes));
+    }
+
+    [Fact]
+    public void A_truncated_tags_block_is_rejected()
+    {
+        var bytes = CacheEnvelope.Write<string?>(Serializer, null, Tag, 1, 2, ["tenant:7"]);
+
+        for (var length = CacheEnvelope.HeaderLength; length < bytes.Length; length++)
+        {
+            Assert.False(CacheEnvelope.TryReadHeader(bytes.AsSpan(0, length), Tag, out _, out var problem));
+            Assert.Equal("truncated tags block", problem);
+        }
+
+        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out _));
+        Assert.True(header.IsNull);
+        Assert.Equal(["tenant:7"], header.Tags!);
+    }
+
+    [Fact]
     public void A_null_value_is_a_flag_with_no_payload()
     {
         var bytes = CacheEnvelope.Write<Widget?>(Serializer, null, Tag, 1, 2);
