@@ -152,8 +152,37 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
     {
         var connection = await ConnectAsync();
         var sleeping = connection.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
-        await Task.Delay(50);
+
+        // Return only once the server really stopped answering (a loaded machine may deliver the command late).
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline && await AnswersPingAsync(TimeSpan.FromMilliseconds(150)))
+        {
+            await Task.Delay(10);
+        }
+
         return sleeping.ContinueWith(_ => connection.Dispose(), TaskScheduler.Default);
+    }
+
+    private async Task<bool> AnswersPingAsync(TimeSpan within)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            var buffer = new byte[16];
+            return await stream.ReadAsync(buffer, timeout.Token) > 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()

@@ -134,13 +134,19 @@ public sealed class CacheKeyGenTests
         Assert.Equal("gpu:list:a%2Ab:*", keys.Pattern("list", "a*b"));
     }
 
-    [Fact(Skip = "bug: Pattern(\"list\", name) is \"gpu:list:name:*\" but List(name) without filters is \"gpu:list:name\", so the documented 'every key for kind and name' misses it (same for Pattern(\"user\", id) vs User(id))")]
-    public void The_name_pattern_also_matches_the_key_without_filters()
+    [Fact]
+    public void PatternsFor_cover_the_bare_key_and_its_children_but_not_longer_names()
     {
         var keys = new CacheKeyGen("gpu");
+        bool Covered(IReadOnlyList<string> patterns, string key) => patterns.Any(p => GlobPattern.IsMatch(p, key));
 
-        Assert.True(GlobPattern.IsMatch(keys.Pattern("list", "instances"), keys.List("instances")));
-        Assert.True(GlobPattern.IsMatch(keys.Pattern("user", "42"), keys.User("42")));
+        Assert.True(Covered(keys.PatternsFor("list", "instances"), keys.List("instances")));
+        Assert.True(Covered(keys.PatternsFor("list", "instances"), keys.List("instances", ("status", "available"))));
+        Assert.False(Covered(keys.PatternsFor("list", "instances"), keys.List("instances2")));
+        Assert.True(Covered(keys.PatternsFor("user", "42"), keys.User("42")));
+        Assert.True(Covered(keys.PatternsFor("user", "42"), keys.User("42", "profile")));
+        Assert.False(Covered(keys.PatternsFor("user", "42"), keys.User("421")));
+        Assert.False(GlobPattern.IsMatch(keys.Pattern("list", "instances"), keys.List("instances")));
     }
 
     [Fact]

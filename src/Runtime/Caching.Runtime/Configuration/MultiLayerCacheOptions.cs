@@ -44,7 +44,7 @@ public sealed class MultiLayerCacheOptions
     /// <summary>Consecutive Redis failures that open the circuit breaker.</summary>
     public int BreakerFailureThreshold { get; set; } = 3;
 
-    /// <summary>How long an open breaker skips Redis before it lets one call probe it again.</summary>
+    /// <summary>How long an open breaker skips Redis; afterwards calls go through again and the first failure re-opens it.</summary>
     public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Keep values past their expiry to serve them when the source fails (default on).</summary>

@@ -156,7 +156,7 @@ public ref struct CacheKeyBuilder
 
     /// <summary>
     /// Appends a sequence element by element, in order, as <c>(a,b,c)</c>: separators inside elements are escaped,
-    /// so <c>["a,b"]</c> and <c>["a","b"]</c> give different keys; an empty sequence is <c>()</c>, <see langword="null"/> is <see cref="CacheKey.NullToken"/>.
+    /// so <c>["a,b"]</c> and <c>["a","b"]</c> give different keys; an empty sequence is <c>()</c>, an empty string element <c>%E</c>, <see langword="null"/> is <see cref="CacheKey.NullToken"/>.
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="values">The sequence.</param>
@@ -178,7 +178,7 @@ public ref struct CacheKeyBuilder
             }
 
             first = false;
-            AppendObject(value);
+            AppendElement(value);
         }
 
         AppendLiteral(")");
@@ -237,7 +237,7 @@ public ref struct CacheKeyBuilder
                     }
 
                     first = false;
-                    AppendObject(item);
+                    AppendElement(item);
                 }
 
                 AppendLiteral(")");
@@ -245,6 +245,21 @@ public ref struct CacheKeyBuilder
             default:
                 AppendValue(value.ToString());
                 break;
+        }
+    }
+
+    /// <summary>How an empty string is written inside a sequence, so <c>[""]</c> differs from <c>[]</c>; escaping never produces it.</summary>
+    private const string EmptyElementToken = "%E";
+
+    private void AppendElement(object? element)
+    {
+        if (element is string { Length: 0 })
+        {
+            AppendLiteral(EmptyElementToken);
+        }
+        else
+        {
+            AppendObject(element);
         }
     }
 

@@ -111,12 +111,26 @@ public sealed class CacheKeyGen
         return Query(name, pairs);
     }
 
-    /// <summary>A pattern matching every key this generator makes for <paramref name="kind"/> (such as <c>"list"</c>) and <paramref name="name"/>.</summary>
+    /// <summary>
+    /// The pattern of every key under <paramref name="kind"/> and <paramref name="name"/> that has further segments
+    /// (<c>gpu:list:instances:*</c>). It does not match the bare key (<c>List("instances")</c> without filters is
+    /// <c>gpu:list:instances</c>); <see cref="PatternsFor"/> returns both.
+    /// </summary>
     /// <param name="kind">resource, list, user, ts or query.</param>
     /// <param name="name">The name; <see langword="null"/> for all names.</param>
     public string Pattern(string kind, string? name = null) => name is null
         ? Join(_prefix, CacheKey.Escape(kind), "*")
         : Join(_prefix, CacheKey.Escape(kind), CacheKey.Escape(name), "*");
+
+    /// <summary>
+    /// Everything to invalidate for <paramref name="kind"/> and <paramref name="name"/>: the bare key and the pattern of
+    /// its children. A glob cannot say "this key or its children" without also matching longer names
+    /// (<c>instances*</c> would match <c>instances2</c>), hence two entries.
+    /// </summary>
+    /// <param name="kind">resource, list, user, ts or query.</param>
+    /// <param name="name">The name.</param>
+    public IReadOnlyList<string> PatternsFor(string kind, string name) =>
+        [Join(_prefix, CacheKey.Escape(kind), CacheKey.Escape(name)), Pattern(kind, name)];
 
     private static string FormatValue(object? value)
     {

@@ -50,7 +50,8 @@ internal static class DurationText
         }
 
         double milliseconds;
-        switch (s.Substring(unitStart).ToLowerInvariant())
+        // Units are lower case only: "5M" could be read as months.
+        switch (s.Substring(unitStart))
         {
             case "ms":
                 milliseconds = amount;
