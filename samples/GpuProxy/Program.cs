@@ -1,4 +1,67 @@
+using GpuProxy;
+using GpuProxy.Data;
+using GpuProxy.Endpoints;
+using GpuProxy.Load;
+using GpuProxy.Security;
+using GpuProxy.Services;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+// The source: SQLite, created and seeded on first run, behind an artificial latency.
+builder.Services.AddOptions<GpuProxyOptions>().Bind(builder.Configuration.GetSection(GpuProxyOptions.SectionName));
+builder.Services.AddSingleton(sp => SourceLatency.Parse(sp.GetRequiredService<IOptions<GpuProxyOptions>>().Value.SourceLatency));
+builder.Services.AddSingleton<GpuDatabase>();
+builder.Services.AddSingleton<IGpuService, GpuService>();
+builder.Services.AddSingleton<IUserService, UserService>();
+builder.Services.AddSingleton<IModelCatalog, ModelCatalog>();
+
+// The cache: L1 + Redis from the Cache section and CACHE_* variables; HTTP responses on top of it.
+builder.Services.AddMultiLayerCache(builder.Configuration);
+builder.Services.AddMultiLayerResponseCache();
+builder.Services.AddHealthChecks().AddMultiLayerCache();
+
+// Only operators may invalidate: an API key in X-Api-Key (CACHE_ADMIN_API_KEY or Cache:AdminApiKey).
+var adminKey = builder.Configuration["CACHE_ADMIN_API_KEY"] is { Length: > 0 } fromEnvironment ? fromEnvironment : builder.Configuration["Cache:AdminApiKey"];
+builder.Services.AddAuthentication()
+    .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.ApiKey = adminKey);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(Startup.CacheAdminPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole("cache-admin"));
+
+// The seed's metric names come from the "Caching" meter through the Prometheus exporter; ASP.NET Core's own meter adds
+// http_server_request_duration_seconds.
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics
+        .AddMeter("Caching", "Microsoft.AspNetCore.Hosting")
+        // The SDK's default buckets (0 to 10,000) suit milliseconds; cache operations are measured in seconds.
+        .AddView("cache_operation_duration", new ExplicitBucketHistogramConfiguration
+        {
+            Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+        })
+        .AddPrometheusExporter());
+
 var app = builder.Build();
-app.MapGet("/", () => "GpuProxy");
-app.Run();
+var database = app.Services.GetRequiredService<GpuDatabase>();
+await database.InitializeAsync(app.Lifetime.ApplicationStopping);
+Startup.LogSettings(app, database, adminKey);
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMultiLayerResponseCache();
+
+app.MapGet("/", () => Results.Text(Startup.Index, "text/plain"));
+app.MapGpuEndpoints();
+app.MapUserEndpoints();
+app.MapModelEndpoints();
+app.MapCacheInvalidation("/api/cache/invalidate").RequireAuthorization(Startup.CacheAdminPolicy);
+app.MapHealthChecks("/health");
+app.MapPrometheusScrapingEndpoint("/metrics");
+
+await app.RunAsync();
+return 0;

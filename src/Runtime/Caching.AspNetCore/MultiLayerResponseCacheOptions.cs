@@ -4,10 +4,11 @@ namespace Caching.AspNetCore;
 public sealed class MultiLayerResponseCacheOptions
 {
     /// <summary>
-    /// Largest body that is buffered and stored (default 1 MiB). A larger response is streamed through to the client as it
-    /// is written, and not stored.
+    /// Largest body that is buffered and stored; <see langword="null"/> (the default) takes the cache's
+    /// <see cref="MultiLayerCacheOptions.MaxValueBytes"/> (1 MiB unless configured). A larger response is streamed through
+    /// to the client as it is written, and not stored.
     /// </summary>
-    public int MaxValueBytes { get; set; } = 1024 * 1024;
+    public int? MaxValueBytes { get; set; }
 
     /// <summary>First segment of every response key (default <c>http</c>), so <c>http:*</c> addresses all cached responses.</summary>
     public string KeyPrefix { get; set; } = "http";

@@ -10,9 +10,9 @@ namespace Caching.AspNetCore;
 
 /// <summary>
 /// Serves and stores whole responses of endpoints that carry a <see cref="ResponseCachePolicy"/>. The rules, in order:
-/// only GET and HEAD; a request with credentials (Authorization, Cookie) bypasses unless the policy has a per-user key;
+/// only GET and HEAD; a request with credentials (Authorization, Cookie, an authenticated user) bypasses unless the policy has a per-user key;
 /// <c>Cache-Control: no-store</c> bypasses, <c>no-cache</c> skips the lookup and refreshes the entry; only complete 2xx
-/// responses (not 206) up to <see cref="MultiLayerResponseCacheOptions.MaxValueBytes"/> without Set-Cookie,
+/// responses (not 206) up to the body limit (<see cref="MultiLayerResponseCacheOptions.MaxValueBytes"/>) without Set-Cookie,
 /// <c>private</c>/<c>no-store</c>/<c>no-cache</c>, or a <c>Vary</c> the key does not cover are stored.
 /// </summary>
 internal sealed class ResponseCacheMiddleware
@@ -39,12 +39,14 @@ internal sealed class ResponseCacheMiddleware
     private readonly MultiLayerResponseCacheOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly int _maxBodyBytes;
 
-    public ResponseCacheMiddleware(RequestDelegate next, IMultiLayerCache cache, IOptions<MultiLayerResponseCacheOptions> options, ILogger<ResponseCacheMiddleware> logger, TimeProvider? time = null)
+    public ResponseCacheMiddleware(RequestDelegate next, IMultiLayerCache cache, IOptions<MultiLayerResponseCacheOptions> options, ILogger<ResponseCacheMiddleware> logger, MultiLayerCacheOptions? cacheOptions = null, TimeProvider? time = null)
     {
         _next = next;
         _cache = cache;
         _options = options.Value;
+        _maxBodyBytes = _options.MaxValueBytes ?? cacheOptions?.MaxValueBytes ?? 1024 * 1024;
         _logger = logger;
         _time = time ?? TimeProvider.System;
     }
@@ -70,7 +72,10 @@ internal sealed class ResponseCacheMiddleware
         }
 
         string? user = null;
-        var hasCredentials = request.Headers.ContainsKey(HeaderNames.Authorization) || request.Headers.ContainsKey(HeaderNames.Cookie);
+        // Credentials can travel in custom headers too (API keys, client certificates): an authenticated user counts.
+        var hasCredentials = request.Headers.ContainsKey(HeaderNames.Authorization)
+            || request.Headers.ContainsKey(HeaderNames.Cookie)
+            || context.User.Identity?.IsAuthenticated == true;
         if (policy.UserKey is not null)
         {
             user = policy.UserKey(context);
@@ -136,7 +141,7 @@ internal sealed class ResponseCacheMiddleware
         }
 
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var capture = new CapturingResponseBody(original, _options.MaxValueBytes);
+        var capture = new CapturingResponseBody(original, _maxBodyBytes);
         await using (capture.ConfigureAwait(false))
         {
             context.Features.Set<IHttpResponseBodyFeature>(capture);

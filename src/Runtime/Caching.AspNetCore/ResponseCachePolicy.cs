@@ -60,7 +60,7 @@ public sealed class ResponseCachePolicy : IResponseCachePolicyMetadata
     public Func<HttpContext, string?>? KeyBuilder { get; }
 
     /// <summary>
-    /// The per-user partition. When set, requests with an <c>Authorization</c> header or cookies are cached under this
+    /// The per-user partition. When set, requests with credentials (<c>Authorization</c>, cookies, an authenticated user) are cached under this
     /// user's key; <see langword="null"/> from the delegate means "do not cache". When not set, such requests bypass the cache.
     /// </summary>
     public Func<HttpContext, string?>? UserKey { get; }

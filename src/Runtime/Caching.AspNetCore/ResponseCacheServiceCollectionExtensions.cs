@@ -17,7 +17,7 @@ public static class ResponseCacheServiceCollectionExtensions
             builder.Configure(configure);
         }
 
-        builder.Validate(o => o.MaxValueBytes > 0 && !string.IsNullOrWhiteSpace(o.KeyPrefix), "MaxValueBytes must be positive and KeyPrefix non-empty.");
+        builder.Validate(o => o.MaxValueBytes is null or > 0 && !string.IsNullOrWhiteSpace(o.KeyPrefix), "MaxValueBytes must be positive and KeyPrefix non-empty.");
         return services;
     }
 }

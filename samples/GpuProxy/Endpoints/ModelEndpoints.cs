@@ -1,0 +1,18 @@
+using GpuProxy.Services;
+
+namespace GpuProxy.Endpoints;
+
+/// <summary>The <c>/api/models</c> endpoint.</summary>
+public static class ModelEndpoints
+{
+    /// <summary>Maps the model catalog endpoint, cached as a whole response by the middleware (the catalog rarely changes).</summary>
+    /// <param name="app">The route builder.</param>
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/models", (IModelCatalog catalog, string? vendor, CancellationToken ct) =>
+                catalog.ListAsync(string.IsNullOrWhiteSpace(vendor) ? null : vendor, ct))
+            .WithTags("models")
+            .CacheResponse(TimeSpan.FromMinutes(10), p => p.LocalTtl(TimeSpan.FromMinutes(1)).Tag("models"));
+        return app;
+    }
+}
