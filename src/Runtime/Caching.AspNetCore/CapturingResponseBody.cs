@@ -7,7 +7,7 @@ namespace Caching.AspNetCore;
 /// <summary>
 /// Replaces the response body while an endpoint runs: holds what it writes in memory up to a limit, so the middleware
 /// can still set headers (ETag, Content-Length) or answer 304 once the response is complete. Past the limit, or when
-/// the endpoint starts the response or disables buffering itself, it switches to pass-through for good: what it held is
+/// the endpoint disables buffering (an explicit StartAsync is deferred: most writers call it), it switches to pass-through for good: what it held is
 /// written out and the rest streams to the client, and the response is not stored.
 /// </summary>
 internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
@@ -61,8 +61,14 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
 
     async Task IHttpResponseBodyFeature.StartAsync(CancellationToken cancellationToken)
     {
-        await PassThroughAsync(cancellationToken).ConfigureAwait(false);
-        await _inner.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Most writers start the response before their first write (HttpResponse.WriteAsync does); honouring that
+        // would make every response pass-through. The real start waits for the buffer's fate, unless the endpoint
+        // asked for streaming with DisableBuffering.
+        if (_buffer is null || _passThroughRequested)
+        {
+            await PassThroughAsync(cancellationToken).ConfigureAwait(false);
+            await _inner.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     Task IHttpResponseBodyFeature.SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken) =>

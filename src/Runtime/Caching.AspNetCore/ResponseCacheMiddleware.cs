@@ -157,7 +157,7 @@ internal sealed class ResponseCacheMiddleware
 
             if (capture.PassedThrough)
             {
-                Log.NotStored(_logger, key, "the body was streamed (over MaxValueBytes, or the endpoint started the response)");
+                Log.NotStored(_logger, key, "the body was streamed (over MaxValueBytes, or the endpoint disabled buffering)");
                 return;
             }
 
