@@ -5,7 +5,7 @@ namespace GpuProxy.Load;
 /// <summary>Arguments of <c>dotnet run --project samples/GpuProxy -- load</c>.</summary>
 internal sealed class LoadOptions
 {
-    public Uri Target { get; private set; } = new("http://localhost:5080");
+    public Uri Target { get; private set; } = new("http://localhost:5000");
 
     public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(20);
 
@@ -29,7 +29,7 @@ internal sealed class LoadOptions
 
     public const string Usage = """
         Usage: dotnet run --project samples/GpuProxy -- load [options]
-          --url URL           the running GpuProxy (default http://localhost:5080)
+          --url URL           the running GpuProxy (default http://localhost:5000)
           --duration 20s      length of the measured (warm) phase
           --concurrency 16    parallel clients
           --cold 40           requests per endpoint measured against the source (after invalidating the cache)
