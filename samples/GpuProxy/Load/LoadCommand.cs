@@ -19,7 +19,7 @@ internal static class LoadCommand
         [(Op.Instance, 0.35), (Op.List, 0.20), (Op.Profile, 0.25), (Op.Credits, 0.12), (Op.Models, 0.08)];
 
     private static readonly (Op Op, double Weight)[] WriteMix =
-        [(Op.PutProfile, 0.5), (Op.PutInstance, 0.4), (Op.PostInstance, 0.1)];
+        [(Op.PutProfile, 0.7), (Op.PutInstance, 0.25), (Op.PostInstance, 0.05)];
 
     private enum Op
     {
@@ -398,12 +398,11 @@ internal static class LoadCommand
         var requests = Delta("cache_requests_total");
         var local = Delta("cache_hits_total", "layer=\"local\"");
         var redis = Delta("cache_hits_total", "layer=\"redis\"");
-        var source = Delta("cache_hits_total", "layer=\"source\"");
         var misses = Delta("cache_misses_total");
         Console.WriteLine();
         Console.WriteLine("All cache lookups in the warm phase (HTTP middleware and service decorators), from /metrics:");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  lookups {requests:N0}   L1 hits {Pct(requests > 0 ? local / requests : double.NaN)}   Redis hits {Pct(requests > 0 ? redis / requests : double.NaN)}   source loads {Pct(requests > 0 ? source / requests : double.NaN)}   misses (Get) {Pct(requests > 0 ? misses / requests : double.NaN)}"));
+            $"  lookups {requests:N0}   L1 hits {Pct(requests > 0 ? local / requests : double.NaN)}   Redis hits {Pct(requests > 0 ? redis / requests : double.NaN)}   misses (went to the source) {Pct(requests > 0 ? misses / requests : double.NaN)}"));
     }
 
     private static bool IsLocal(Uri target) =>

@@ -3,13 +3,16 @@ using GpuProxy.Data;
 
 namespace GpuProxy.Services;
 
-/// <summary>GPU instances. The attributes make the generated decorator cache reads and invalidate on writes.</summary>
+/// <summary>
+/// GPU instances. The attributes make the generated decorator cache reads and invalidate on writes. Only the lists carry
+/// the <c>gpu:instances</c> tag (shared with the HTTP-cached list endpoint): a write drops every list, but only its own instance.
+/// </summary>
 public interface IGpuService
 {
     /// <summary>One instance, or <see langword="null"/> when it does not exist.</summary>
     /// <param name="id">Instance id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    [Cached("gpu:instance:{id}", LocalTtl = "30s", RedisTtl = "5m", Tags = ["gpu:instances"])]
+    [Cached("gpu:instance:{id}", LocalTtl = "30s", RedisTtl = "5m")]
     Task<GpuInstance?> GetInstanceAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Instances with status <c>available</c>, optionally in one region and of one model, cheapest first.</summary>
