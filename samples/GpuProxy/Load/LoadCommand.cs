@@ -368,7 +368,7 @@ internal static class LoadCommand
         static string Pct(double value) => double.IsNaN(value) ? "-" : value.ToString("P1", CultureInfo.InvariantCulture);
 
         Console.WriteLine();
-        Console.WriteLine($"Warm phase: {options.Duration.TotalSeconds:F0} s, {options.Concurrency} clients, Zipf s={options.Skew.ToString(CultureInfo.InvariantCulture)} over {options.Instances:N0} instances / {options.Users:N0} users, {options.WriteRatio:P0} writes.");
+        Console.WriteLine($"Warm phase: {options.Duration.TotalSeconds:F0} s, {options.Concurrency} clients, Zipf s={options.Skew.ToString(CultureInfo.InvariantCulture)} over {options.Instances:N0} instances / {options.Users:N0} users, {options.WriteRatio:P1} writes.");
         Console.WriteLine("Latency in ms. 'source' = cold phase (first request per key after invalidating); 'cached' = warm phase, all requests.");
         Console.WriteLine();
         var header = $"{"endpoint",-30} {"cached by",-9} | {"source p50",10} {"p99",7} | {"cached p50",10} {"p99",7} | {"p50 gain",8} | {"HIT-LOCAL",9} {"HIT-REDIS",9} {"MISS",6} | {"requests",8}";

@@ -17,7 +17,7 @@ internal sealed class LoadOptions
 
     public int Users { get; private set; } = 500;
 
-    public double WriteRatio { get; private set; } = 0.02;
+    public double WriteRatio { get; private set; } = 0.005;
 
     public double Skew { get; private set; } = 1.1;
 
@@ -34,7 +34,7 @@ internal sealed class LoadOptions
           --concurrency 16    parallel clients
           --cold 40           requests per endpoint measured against the source (after invalidating the cache)
           --instances 1000    seeded instance count (ids gpu-00001...)   --users 500   seeded user count
-          --write-ratio 0.02  share of requests that write (and so invalidate)
+          --write-ratio 0.005 share of requests that write (and so invalidate)
           --skew 1.1          Zipf exponent of key popularity
           --api-key KEY       X-Api-Key for the invalidation endpoint (default: env CACHE_ADMIN_API_KEY, else the dev key)
           --seed 7            random seed
