@@ -39,11 +39,6 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddOpenTelemetry()
     .WithMetrics(metrics => metrics
         .AddMeter("Caching", "Microsoft.AspNetCore.Hosting")
-        // The SDK's default buckets (0 to 10,000) suit milliseconds; cache operations are measured in seconds.
-        .AddView("cache_operation_duration", new ExplicitBucketHistogramConfiguration
-        {
-            Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-        })
         .AddPrometheusExporter());
 
 var app = builder.Build();

@@ -16,6 +16,9 @@ internal sealed class CacheMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> RedisLayer = new("layer", "redis");
     private static readonly KeyValuePair<string, object?> SourceLayer = new("layer", "source");
 
+    // From 10 µs (an L2 hit on loopback is tens of µs) to 10 s (a slow source): the SDK's defaults are for milliseconds.
+    private static readonly double[] DurationBuckets = [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _requests;
@@ -42,7 +45,12 @@ internal sealed class CacheMetrics : IDisposable
         _misses = _meter.CreateCounter<long>("cache_misses", description: "Lookups no cache tier could answer.");
         _errors = _meter.CreateCounter<long>("cache_errors", description: "Redis operations that failed or timed out, and unreadable payloads.");
         _invalidations = _meter.CreateCounter<long>("cache_invalidations", description: "Invalidations by kind (key, pattern, tag).");
-        _duration = _meter.CreateHistogram<double>("cache_operation_duration", unit: "s", description: "Duration of cache operations that left the in-process tier.");
+        _duration = _meter.CreateHistogram(
+            "cache_operation_duration",
+            unit: "s",
+            description: "Duration of cache operations that left the in-process tier.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _meter.CreateObservableGauge("cache_local_size", localSize, unit: "By", description: "Bytes held by the in-process cache.");
         _meter.CreateObservableGauge("cache_local_max_size", localMaxSize, unit: "By", description: "The in-process cache's byte budget.");
     }

@@ -355,12 +355,15 @@ internal sealed class RedisLayer : IAsyncDisposable
         {
             // The first attempt may still be running (at startup): wait for it rather than report a false outage.
             await Task.WhenAll(_connections).ConfigureAwait(false);
-            await _subscription.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             var connection = await ConnectionAsync().ConfigureAwait(false);
             if (connection is null || !connection.IsConnected)
             {
                 return false;
             }
+
+            // Connected: the backplane subscription follows within a round trip; a node that serves before it is
+            // subscribed would miss invalidations.
+            await _subscription.WaitAsync(_timeout * 4).ConfigureAwait(false);
 
             var database = connection.GetDatabase();
             var key = FullKey("__health:" + instanceId);
@@ -514,7 +517,8 @@ internal sealed class RedisLayer : IAsyncDisposable
             }
             catch (Exception exception) when (IsRedisFailure(exception))
             {
-                if (!logged)
+                // While Redis is down the outage has been reported once already; this is the same fact.
+                if (!logged && Volatile.Read(ref _unreachableLogged) == 0)
                 {
                     Log.BackplaneSubscribeFailed(_logger, _channel.ToString(), exception);
                     logged = true;
@@ -585,7 +589,8 @@ internal sealed class RedisLayer : IAsyncDisposable
     {
         _onError();
         _metrics.Error(operation);
-        if (exception is not null && _breaker.ConsecutiveFailures == 0)
+        // One line per outage: the first failure of a streak, unless the connection already reported it.
+        if (exception is not null && _breaker.ConsecutiveFailures == 0 && Volatile.Read(ref _unreachableLogged) == 0)
         {
             Log.RedisOperationFailed(_logger, operation, key, exception);
         }
