@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using Caching.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Caching.Analyzers.Rules;
+
+/// <summary>CACHE009: [Cached] or [InvalidatesCache] where the generator never looks.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class IneffectiveAttributeAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.IneffectiveAttribute);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = CachingSymbols.TryCreate(start.Compilation);
+            if (symbols is not null)
+            {
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        string? reason = null;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (!symbols.IsCachingAttribute(attribute) || attribute.ApplicationSyntaxReference is null)
+            {
+                continue;
+            }
+
+            reason ??= Reason(method, symbols);
+            if (reason is null)
+            {
+                return;
+            }
+
+            var name = attribute.AttributeClass!.Name;
+            if (name.EndsWith("Attribute", System.StringComparison.Ordinal))
+            {
+                name = name.Substring(0, name.Length - "Attribute".Length);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.IneffectiveAttribute,
+                attribute.ApplicationSyntaxReference.GetSyntax(context.CancellationToken).GetLocation(),
+                name,
+                SymbolNames.Method(method),
+                reason));
+        }
+    }
+
+    private static string? Reason(IMethodSymbol method, CachingSymbols symbols)
+    {
+        switch (method.MethodKind)
+        {
+            case MethodKind.PropertyGet:
+            case MethodKind.PropertySet:
+                return "it is on a property accessor, and only methods are decorated; turn the property into a method";
+            case MethodKind.EventAdd:
+            case MethodKind.EventRemove:
+            case MethodKind.EventRaise:
+                return "it is on an event accessor, and only methods are decorated";
+        }
+
+        if (method.IsStatic)
+        {
+            return "the method is static, and only instance interface methods are decorated";
+        }
+
+        var type = method.ContainingType;
+        if (type is null || type.TypeKind == TypeKind.Interface || type.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        return IsReachedThroughAnnotatedInterface(method, type, symbols)
+            ? null
+            : $"'{type.Name}' is not an interface, and no annotated interface method is implemented by this method; the generator reads the attributes of interface methods";
+    }
+
+    private static bool IsReachedThroughAnnotatedInterface(IMethodSymbol method, INamedTypeSymbol type, CachingSymbols symbols)
+    {
+        foreach (var contract in type.AllInterfaces)
+        {
+            foreach (var member in contract.GetMembers(InterfaceMemberName(method)))
+            {
+                if (member is not IMethodSymbol interfaceMethod || !HasCachingAttribute(interfaceMethod, symbols))
+                {
+                    continue;
+                }
+
+                var implementation = type.FindImplementationForInterfaceMember(interfaceMethod);
+                if (SymbolEqualityComparer.Default.Equals(implementation?.OriginalDefinition, method.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string InterfaceMemberName(IMethodSymbol method)
+    {
+        // An explicit implementation is named "IFoo.Bar"; the interface member is "Bar".
+        if (method.MethodKind == MethodKind.ExplicitInterfaceImplementation && method.ExplicitInterfaceImplementations.Length > 0)
+        {
+            return method.ExplicitInterfaceImplementations[0].Name;
+        }
+
+        return method.Name;
+    }
+
+    private static bool HasCachingAttribute(IMethodSymbol method, CachingSymbols symbols)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (symbols.IsCachingAttribute(attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

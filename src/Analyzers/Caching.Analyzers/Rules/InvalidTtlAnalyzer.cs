@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Immutable;
+using Caching.Analyzers.Infrastructure;
+using Caching.Templates;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Caching.Analyzers.Rules;
+
+/// <summary>CACHE008: a TTL string the runtime cannot parse (error), or a LocalTtl longer than the RedisTtl (warning).</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InvalidTtlAnalyzer : DiagnosticAnalyzer
+{
+    private const string LocalTtl = "LocalTtl";
+    private const string RedisTtl = "RedisTtl";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.InvalidTtl);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = CachingSymbols.TryCreate(start.Compilation);
+            if (symbols?.CachedAttribute is not null)
+            {
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (!symbols.IsCached(attribute))
+            {
+                continue;
+            }
+
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
+            var local = Check(context, attribute, syntax, LocalTtl, method);
+            var redis = Check(context, attribute, syntax, RedisTtl, method);
+            if (local is { } localTtl && redis is { } redisTtl && localTtl.Value > redisTtl.Value)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidTtl,
+                    Location(syntax, LocalTtl, method),
+                    DiagnosticSeverity.Warning,
+                    additionalLocations: null,
+                    properties: null,
+                    LocalTtl,
+                    TemplateText.Display(localTtl.Text),
+                    SymbolNames.Method(method),
+                    $"is longer than RedisTtl \"{TemplateText.Display(redisTtl.Text)}\": the in-process copy outlives the shared one, so nodes disagree once Redis has expired it"));
+            }
+        }
+    }
+
+    private static (string Text, TimeSpan Value)? Check(SymbolAnalysisContext context, AttributeData attribute, AttributeSyntax? syntax, string name, IMethodSymbol method)
+    {
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key != name || named.Value.Kind != TypedConstantKind.Primitive || named.Value.Value is not string text)
+            {
+                continue;
+            }
+
+            if (DurationText.TryParse(text, out var value))
+            {
+                return (text, value);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidTtl,
+                Location(syntax, name, method),
+                name,
+                TemplateText.Display(text),
+                SymbolNames.Method(method),
+                "is not a valid duration: expected " + DurationText.Expected));
+        }
+
+        return null;
+    }
+
+    private static Location Location(AttributeSyntax? syntax, string name, IMethodSymbol method) =>
+        TemplateSites.NamedArgument(syntax, name)?.GetLocation()
+        ?? syntax?.GetLocation()
+        ?? (method.Locations.IsEmpty ? Microsoft.CodeAnalysis.Location.None : method.Locations[0]);
+}

@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Caching.Analyzers.Infrastructure;
+using Caching.Templates;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Caching.Analyzers.Rules;
+
+/// <summary>CACHE002: a parameter of a [Cached] method that the key does not use.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ParameterNotInKeyAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property holding the parameter's name, for the code fixes.</summary>
+    internal const string ParameterNameKey = "ParameterName";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ParameterNotInKey);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = CachingSymbols.TryCreate(start.Compilation);
+            if (symbols is not null)
+            {
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        if (method.Parameters.IsEmpty)
+        {
+            return;
+        }
+
+        var key = TemplateSites.FindKey(TemplateSites.Read(method, symbols, context.CancellationToken));
+        if (key is null || HasUnreadableHoles(key.Template))
+        {
+            return;
+        }
+
+        var used = new HashSet<string>();
+        foreach (var hole in key.Template.Holes)
+        {
+            used.Add(SymbolNames.Identifier(hole.RootName));
+        }
+
+        var additionalLocations = key.IsLiteral ? new[] { key.Location } : null;
+        foreach (var parameter in method.Parameters)
+        {
+            if (used.Contains(parameter.Name)
+                || symbols.IsCancellationToken(parameter.Type)
+                || symbols.IsNotCacheKey(parameter)
+                || parameter.Locations.IsEmpty
+                || !parameter.Locations[0].IsInSource)
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.ParameterNotInKey,
+                parameter.Locations[0],
+                additionalLocations,
+                ImmutableDictionary<string, string?>.Empty
+                    .Add(ParameterNameKey, parameter.Name)
+                    .Add(TemplateEdit.TemplateKey, key.Text),
+                parameter.Name,
+                key.MethodName,
+                key.DisplayText));
+        }
+    }
+
+    /// <summary>While braces are unbalanced (the user is typing) the set of holes is unknown: stay quiet.</summary>
+    private static bool HasUnreadableHoles(KeyTemplate template)
+    {
+        foreach (var error in template.Errors)
+        {
+            switch (error.Kind)
+            {
+                case TemplateErrorKind.UnbalancedOpenBrace:
+                case TemplateErrorKind.UnbalancedCloseBrace:
+                case TemplateErrorKind.EmptyHole:
+                case TemplateErrorKind.InvalidHoleName:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}
