@@ -94,15 +94,16 @@ public sealed class UnknownHoleAnalyzer : DiagnosticAnalyzer
         var prefix = string.Join(".", names, 0, index);
         var problem = string.Format(
             CultureInfo.InvariantCulture,
-            "refers to '{0}', but '{1}' has no readable instance member '{0}'",
+            "refers to '{0}', but '{1}' (the type of '{2}') has no readable instance member '{0}'",
             missing,
-            SymbolNames.Type(owner));
+            SymbolNames.Type(owner),
+            prefix);
         if (memberSuggestion is null)
         {
             return (problem, null);
         }
 
         names[index] = memberSuggestion;
-        return ($"{problem} (in '{prefix}'): did you mean '{memberSuggestion}'?", string.Join(".", names));
+        return ($"{problem}: did you mean '{memberSuggestion}'?", string.Join(".", names));
     }
 }
