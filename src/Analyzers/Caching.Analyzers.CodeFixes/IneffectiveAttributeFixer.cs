@@ -1,13 +1,14 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Caching.Analyzers.CodeFixes;
 
@@ -59,58 +60,79 @@ public sealed class IneffectiveAttributeFixer : CodeFixProvider
             return null;
         }
 
-        return root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
+        var attribute = root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
+        return attribute?.Parent is AttributeListSyntax ? attribute : null;
     }
 
+    /// <summary>
+    /// Edits text rather than trees so the layout around the removal stays exactly as the user wrote it: a list on
+    /// its own line goes with its line; a list that loses some attributes keeps the others in order.
+    /// </summary>
     private static async Task<Document> RemoveAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
         {
             return document;
         }
 
-        var attributes = new HashSet<AttributeSyntax>();
+        var removed = new HashSet<AttributeSyntax>();
         foreach (var diagnostic in diagnostics)
         {
             if (FindAttribute(root, diagnostic) is { } attribute)
             {
-                attributes.Add(attribute);
+                removed.Add(attribute);
             }
         }
 
-        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var removedLists = new HashSet<AttributeListSyntax>();
-        foreach (var attribute in attributes)
+        var changes = new List<TextChange>();
+        foreach (var list in removed.Select(a => (AttributeListSyntax)a.Parent!).Distinct())
         {
-            if (attribute.Parent is not AttributeListSyntax list)
+            var kept = list.Attributes.Where(a => !removed.Contains(a)).ToList();
+            if (kept.Count == 0)
             {
-                continue;
-            }
-
-            // The list goes with its last attribute, so no empty "[]" is left behind.
-            var remaining = 0;
-            foreach (var sibling in list.Attributes)
-            {
-                if (!attributes.Contains(sibling))
-                {
-                    remaining++;
-                }
-            }
-
-            if (remaining == 0)
-            {
-                if (removedLists.Add(list))
-                {
-                    editor.RemoveNode(list);
-                }
+                changes.Add(new TextChange(WholeListSpan(list, text), string.Empty));
             }
             else
             {
-                editor.RemoveNode(attribute);
+                var inner = TextSpan.FromBounds(list.Attributes.First().SpanStart, list.Attributes.Last().Span.End);
+                changes.Add(new TextChange(inner, string.Join(", ", kept.Select(a => a.ToString()))));
             }
         }
 
-        return document.WithSyntaxRoot(editor.GetChangedRoot());
+        return changes.Count == 0 ? document : document.WithText(text.WithChanges(changes));
+    }
+
+    private static TextSpan WholeListSpan(AttributeListSyntax list, SourceText text)
+    {
+        var firstLine = text.Lines.GetLineFromPosition(list.SpanStart);
+        var lastLine = text.Lines.GetLineFromPosition(list.Span.End);
+        if (IsBlank(text, TextSpan.FromBounds(firstLine.Start, list.SpanStart)) && IsBlank(text, TextSpan.FromBounds(list.Span.End, lastLine.End)))
+        {
+            return TextSpan.FromBounds(firstLine.Start, lastLine.EndIncludingLineBreak);
+        }
+
+        // "[Cached("k")] public Task M()": take the spaces after the list along with it.
+        var end = list.Span.End;
+        while (end < text.Length && (text[end] == ' ' || text[end] == '\t'))
+        {
+            end++;
+        }
+
+        return TextSpan.FromBounds(list.SpanStart, end);
+    }
+
+    private static bool IsBlank(SourceText text, TextSpan span)
+    {
+        for (var i = span.Start; i < span.End; i++)
+        {
+            if (!char.IsWhiteSpace(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -47,8 +47,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "An [InvalidatesCache] pattern that no [Cached] key template can produce a match for is dead: the update it belongs to leaves the stale entries in place.",
-        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.DeadInvalidation),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.DeadInvalidation));
 
     public static readonly DiagnosticDescriptor CollidingKeys = new(
         RuleIdentifiers.CollidingKeys,
@@ -58,8 +57,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "Two [Cached] templates that can produce the same concrete key while caching different types overwrite each other's entries; one of the methods then reads a value of the wrong type.",
-        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.CollidingKeys),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.CollidingKeys));
 
     public static readonly DiagnosticDescriptor UncacheableResult = new(
         RuleIdentifiers.UncacheableResult,
@@ -111,8 +109,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "The same literal segment at the same position should be spelled the same way in every template of the compilation.",
-        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.InconsistentSegmentCase),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.InconsistentSegmentCase));
 
     public static readonly DiagnosticDescriptor NeverInvalidated = new(
         RuleIdentifiers.NeverInvalidated,
@@ -122,6 +119,5 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A [Cached] template that no invalidation pattern can reach serves stale data until its TTL expires after the source changes.",
-        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated));
 }

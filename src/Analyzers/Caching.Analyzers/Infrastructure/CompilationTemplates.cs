@@ -1,51 +1,85 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Caching.Analyzers.Infrastructure;
 
 /// <summary>
-/// The valid key and pattern templates of one compilation, gathered by a symbol action while the compilation is
-/// analyzed and read once at its end, so the compilation-wide rules never walk the compilation themselves.
+/// Every valid key and pattern template of a compilation's own source, built at most once per compilation (on first
+/// use, from the compilation-start state) by one walk over the source symbols. The compilation-wide rules consult it
+/// from ordinary symbol actions, so their diagnostics are local: they show while typing and their fixes are offered.
 /// </summary>
 internal sealed class CompilationTemplates
 {
     private readonly CachingSymbols _symbols;
-    private readonly ConcurrentBag<TemplateSite> _keys = new();
-    private readonly ConcurrentBag<TemplateSite> _patterns = new();
+    private readonly AnalyzerOptions _options;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Lazy<Index> _index;
 
-    private CompilationTemplates(CachingSymbols symbols)
+    private CompilationTemplates(CachingSymbols symbols, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         _symbols = symbols;
-    }
-
-    /// <summary>Registers the gathering on <paramref name="start"/>; null when the compilation has no caching attributes.</summary>
-    public static CompilationTemplates? Register(CompilationStartAnalysisContext start)
-    {
-        var symbols = CachingSymbols.TryCreate(start.Compilation);
-        if (symbols is null)
-        {
-            return null;
-        }
-
-        var templates = new CompilationTemplates(symbols);
-        start.RegisterSymbolAction(templates.Collect, SymbolKind.Method);
-        return templates;
+        _options = options;
+        _cancellationToken = cancellationToken;
+        _index = new Lazy<Index>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public CachingSymbols Symbols => _symbols;
 
     /// <summary>Valid [Cached] keys, in source order.</summary>
-    public List<TemplateSite> Keys() => Sorted(_keys);
+    public IReadOnlyList<TemplateSite> Keys => _index.Value.Keys;
 
     /// <summary>Valid [InvalidatesCache] patterns, in source order.</summary>
-    public List<TemplateSite> Patterns() => Sorted(_patterns);
+    public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
 
-    private void Collect(SymbolAnalysisContext context)
+    /// <summary>Null when the compilation does not reference the caching attributes.</summary>
+    public static CompilationTemplates? Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
-        foreach (var site in TemplateSites.Read((IMethodSymbol)context.Symbol, _symbols, context.CancellationToken))
+        var symbols = CachingSymbols.TryCreate(compilation);
+        return symbols is null ? null : new CompilationTemplates(symbols, options, cancellationToken);
+    }
+
+    private Index Build()
+    {
+        var keys = new List<TemplateSite>();
+        var patterns = new List<TemplateSite>();
+        var generated = new ConcurrentDictionary<SyntaxTree, bool>();
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var container = pending.Pop();
+            foreach (var member in container.GetMembers())
+            {
+                switch (member)
+                {
+                    case INamespaceOrTypeSymbol nested:
+                        pending.Push(nested);
+                        break;
+                    case IMethodSymbol method when !IsGenerated(method, generated):
+                        Add(method, keys, patterns);
+                        break;
+                }
+            }
+        }
+
+        keys.Sort(BySourcePosition);
+        patterns.Sort(BySourcePosition);
+        return new Index(keys, patterns);
+    }
+
+    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns)
+    {
+        if (method.GetAttributes().IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var site in TemplateSites.Read(method, _symbols, _cancellationToken))
         {
             if (!site.Template.IsValid)
             {
@@ -54,32 +88,58 @@ internal sealed class CompilationTemplates
 
             if (site.Role == TemplateRole.Key)
             {
-                _keys.Add(site);
+                keys.Add(site);
             }
             else if (site.Role == TemplateRole.Pattern)
             {
-                _patterns.Add(site);
+                patterns.Add(site);
             }
         }
     }
 
-    private static List<TemplateSite> Sorted(ConcurrentBag<TemplateSite> bag)
+    private bool IsGenerated(IMethodSymbol method, ConcurrentDictionary<SyntaxTree, bool> cache)
     {
-        // The bag's order depends on thread timing; diagnostics (and tie-breaks) must not.
-        var list = new List<TemplateSite>(bag);
-        list.Sort(static (a, b) =>
+        if (method.DeclaringSyntaxReferences.IsEmpty)
         {
-            var x = a.Location;
-            var y = b.Location;
-            var byPath = string.CompareOrdinal(x.SourceTree?.FilePath, y.SourceTree?.FilePath);
-            if (byPath != 0)
-            {
-                return byPath;
-            }
+            return true;
+        }
 
-            var bySpan = x.SourceSpan.Start.CompareTo(y.SourceSpan.Start);
-            return bySpan != 0 ? bySpan : string.CompareOrdinal(a.Text, b.Text);
-        });
-        return list;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var tree = reference.SyntaxTree;
+            if (!cache.GetOrAdd(tree, t => GeneratedCode.IsGenerated(t, _options, _cancellationToken)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int BySourcePosition(TemplateSite a, TemplateSite b)
+    {
+        var x = a.Location;
+        var y = b.Location;
+        var byPath = string.CompareOrdinal(x.SourceTree?.FilePath, y.SourceTree?.FilePath);
+        if (byPath != 0)
+        {
+            return byPath;
+        }
+
+        var bySpan = x.SourceSpan.Start.CompareTo(y.SourceSpan.Start);
+        return bySpan != 0 ? bySpan : string.CompareOrdinal(a.Text, b.Text);
+    }
+
+    private sealed class Index
+    {
+        public Index(List<TemplateSite> keys, List<TemplateSite> patterns)
+        {
+            Keys = keys;
+            Patterns = patterns;
+        }
+
+        public List<TemplateSite> Keys { get; }
+
+        public List<TemplateSite> Patterns { get; }
     }
 }

@@ -12,7 +12,7 @@ internal static class NameSuggestion
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            var distance = Distance(name, candidate);
+            var distance = Score(name, candidate);
             if (distance < bestDistance)
             {
                 best = candidate;
@@ -23,7 +23,23 @@ internal static class NameSuggestion
         return best;
     }
 
-    /// <summary>Levenshtein distance where a change of letter case alone costs less than any edit.</summary>
+    /// <summary>
+    /// A name that contains the other (<c>id</c> in <c>userId</c>) costs one per missing character, half of what
+    /// the same insertions cost in the edit distance, so abbreviations find their parameter before unrelated
+    /// names of similar length do.
+    /// </summary>
+    private static int Score(string name, string candidate)
+    {
+        if (name.Length > 0 && candidate.Length > 0
+            && (candidate.IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0 || name.IndexOf(candidate, StringComparison.OrdinalIgnoreCase) >= 0))
+        {
+            return Math.Abs(candidate.Length - name.Length) + (string.Equals(name, candidate, StringComparison.Ordinal) ? 0 : 1);
+        }
+
+        return Distance(name, candidate);
+    }
+
+    /// <summary>Levenshtein distance (edits cost 2) where a change of letter case alone costs 1.</summary>
     private static int Distance(string a, string b)
     {
         var previous = new int[b.Length + 1];

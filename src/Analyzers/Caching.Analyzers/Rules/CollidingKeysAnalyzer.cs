@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Caching.Templates;
@@ -21,78 +20,84 @@ public sealed class CollidingKeysAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Register(start);
-            if (templates is not null)
+            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            if (templates?.Symbols.CachedAttribute is not null)
             {
-                start.RegisterCompilationEndAction(end => Report(end, templates));
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
             }
         });
     }
 
-    private static void Report(CompilationAnalysisContext context, CompilationTemplates templates)
+    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
     {
-        var keys = new List<(TemplateSite Site, ITypeSymbol Type)>();
-        foreach (var key in templates.Keys())
+        var method = (IMethodSymbol)context.Symbol;
+        var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
+        if (key is null || !key.Template.IsValid)
         {
-            var type = templates.Symbols.CachedValueType(key.Method);
-
-            // A type parameter's argument is chosen by the caller (and the generator may prefix keys with it):
-            // whether two such keys collide is not known at compile time.
-            if (!type.IsErrorType() && !ContainsTypeParameter(type))
-            {
-                keys.Add((key, type));
-            }
+            return;
         }
 
-        for (var i = 0; i < keys.Count; i++)
+        var type = templates.Symbols.CachedValueType(method);
+        if (!IsComparable(type))
         {
-            for (var j = i + 1; j < keys.Count; j++)
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                var (first, firstType) = keys[i];
-                var (second, secondType) = keys[j];
-                if (SymbolEqualityComparer.Default.Equals(firstType, secondType)
-                    || !TemplateOverlap.CanOverlap(first.Template, second.Template))
-                {
-                    continue;
-                }
+            return;
+        }
 
-                Report(context, first, firstType, second, secondType);
-                Report(context, second, secondType, first, firstType);
+        // Each side of a collision reports on its own key when its own method is analyzed.
+        foreach (var other in templates.Keys)
+        {
+            if (SymbolEqualityComparer.Default.Equals(other.Method, method))
+            {
+                continue;
             }
+
+            var otherType = templates.Symbols.CachedValueType(other.Method);
+            if (!IsComparable(otherType)
+                || SymbolEqualityComparer.Default.Equals(type, otherType)
+                || !TemplateOverlap.CanOverlap(key.Template, other.Template))
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.CollidingKeys,
+                key.Location,
+                new[] { other.Location },
+                key.DisplayText,
+                key.MethodName,
+                SymbolNames.Type(type),
+                other.DisplayText,
+                other.MethodName,
+                SymbolNames.Type(otherType)));
         }
     }
 
-    private static void Report(CompilationAnalysisContext context, TemplateSite site, ITypeSymbol type, TemplateSite other, ITypeSymbol otherType) =>
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.CollidingKeys,
-            site.Location,
-            new[] { other.Location },
-            site.DisplayText,
-            site.MethodName,
-            SymbolNames.Type(type),
-            other.DisplayText,
-            other.MethodName,
-            SymbolNames.Type(otherType)));
+    /// <summary>
+    /// A type parameter's argument is chosen by the caller (and the generator may prefix keys with it): whether
+    /// two such keys collide is not known at compile time.
+    /// </summary>
+    private static bool IsComparable(ITypeSymbol type) => !type.IsErrorType() && !ContainsTypeParameter(type);
 
-    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    private static bool ContainsTypeParameter(ITypeSymbol type)
     {
-        ITypeParameterSymbol => true,
-        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
-        INamedTypeSymbol named => AnyTypeParameter(named.TypeArguments),
-        _ => false,
-    };
-
-    private static bool AnyTypeParameter(ImmutableArray<ITypeSymbol> types)
-    {
-        foreach (var type in types)
+        switch (type)
         {
-            if (ContainsTypeParameter(type))
-            {
+            case ITypeParameterSymbol:
                 return true;
-            }
-        }
+            case IArrayTypeSymbol array:
+                return ContainsTypeParameter(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (ContainsTypeParameter(argument))
+                    {
+                        return true;
+                    }
+                }
 
-        return false;
+                return false;
+            default:
+                return false;
+        }
     }
 }

@@ -20,45 +20,55 @@ public sealed class DeadInvalidationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Register(start);
-            if (templates is not null)
+            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            if (templates?.Symbols.InvalidatesCacheAttribute is not null)
             {
-                start.RegisterCompilationEndAction(end => Report(end, templates));
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
             }
         });
     }
 
-    private static void Report(CompilationAnalysisContext context, CompilationTemplates templates)
+    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
     {
-        var keys = templates.Keys();
+        var method = (IMethodSymbol)context.Symbol;
+        var sites = TemplateSites.Read(method, templates.Symbols, context.CancellationToken);
+        if (!sites.Exists(static site => site.Role == TemplateRole.Pattern && site.Template.IsValid))
+        {
+            return;
+        }
 
         // Without a single [Cached] method here the keys live in another assembly: nothing to compare with.
+        var keys = templates.Keys;
         if (keys.Count == 0)
         {
             return;
         }
 
-        foreach (var pattern in templates.Patterns())
+        foreach (var pattern in sites)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var live = false;
-            foreach (var key in keys)
+            if (pattern.Role != TemplateRole.Pattern || !pattern.Template.IsValid || MatchesAny(pattern, keys))
             {
-                if (TemplateOverlap.CanOverlap(pattern.Template, key.Template))
-                {
-                    live = true;
-                    break;
-                }
+                continue;
             }
 
-            if (!live)
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.DeadInvalidation,
+                pattern.Location,
+                pattern.DisplayText,
+                pattern.MethodName));
+        }
+    }
+
+    private static bool MatchesAny(TemplateSite pattern, System.Collections.Generic.IReadOnlyList<TemplateSite> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (TemplateOverlap.CanOverlap(pattern.Template, key.Template))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.DeadInvalidation,
-                    pattern.Location,
-                    pattern.DisplayText,
-                    pattern.MethodName));
+                return true;
             }
         }
+
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -21,54 +22,28 @@ public sealed class InconsistentSegmentCaseAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Register(start);
+            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
             if (templates is not null)
             {
-                start.RegisterCompilationEndAction(end => Report(end, templates));
+                var vocabulary = new Lazy<Vocabulary>(() => new Vocabulary(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates, vocabulary), SymbolKind.Method);
             }
         });
     }
 
-    private static void Report(CompilationAnalysisContext context, CompilationTemplates templates)
+    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates, Lazy<Vocabulary> vocabulary)
     {
-        // (position, segment in lower case) -> every occurrence, in source order.
-        var groups = new Dictionary<(int Index, string Folded), List<(TemplateSite Site, LiteralSegment Segment)>>();
-        var sites = templates.Keys();
-        sites.AddRange(templates.Patterns());
-        foreach (var site in sites)
+        var method = (IMethodSymbol)context.Symbol;
+        foreach (var site in TemplateSites.Read(method, templates.Symbols, context.CancellationToken))
         {
-            foreach (var segment in LiteralSegment.Of(site.Template))
-            {
-                var groupKey = (segment.Index, segment.Text.ToUpperInvariant());
-                if (!groups.TryGetValue(groupKey, out var occurrences))
-                {
-                    occurrences = new List<(TemplateSite, LiteralSegment)>();
-                    groups.Add(groupKey, occurrences);
-                }
-
-                occurrences.Add((site, segment));
-            }
-        }
-
-        foreach (var occurrences in groups.Values)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (_, segment) in occurrences)
-            {
-                counts[segment.Text] = counts.TryGetValue(segment.Text, out var count) ? count + 1 : 1;
-            }
-
-            if (counts.Count < 2)
+            if (site.Role == TemplateRole.Tag || !site.Template.IsValid)
             {
                 continue;
             }
 
-            var preferred = Preferred(counts);
-            var preferredCount = counts[preferred];
-            foreach (var (site, segment) in occurrences)
+            foreach (var segment in LiteralSegment.Of(site.Template))
             {
-                if (segment.Text == preferred)
+                if (!vocabulary.Value.TryGetPreferred(segment, out var preferred, out var count) || preferred == segment.Text)
                 {
                     continue;
                 }
@@ -82,49 +57,91 @@ public sealed class InconsistentSegmentCaseAnalyzer : DiagnosticAnalyzer
                     site.DisplayText,
                     site.MethodName,
                     preferred,
-                    preferredCount));
+                    count));
             }
         }
     }
 
-    /// <summary>The spelling most templates use; ties go to the one with more lower-case letters, then ordinal order.</summary>
-    private static string Preferred(Dictionary<string, int> counts)
+    /// <summary>For each (position, segment ignoring case): how often each spelling occurs in the compilation.</summary>
+    private sealed class Vocabulary
     {
-        string? best = null;
-        foreach (var pair in counts)
+        private readonly Dictionary<(int Index, string Folded), Dictionary<string, int>> _spellings = new();
+
+        public Vocabulary(CompilationTemplates templates)
         {
-            if (best is null || Better(pair.Key, pair.Value, best, counts[best]))
+            foreach (var site in templates.Keys)
             {
-                best = pair.Key;
+                Add(site);
             }
-        }
 
-        return best!;
-    }
-
-    private static bool Better(string candidate, int candidateCount, string best, int bestCount)
-    {
-        if (candidateCount != bestCount)
-        {
-            return candidateCount > bestCount;
-        }
-
-        var lowerCandidate = LowerCaseLetters(candidate);
-        var lowerBest = LowerCaseLetters(best);
-        return lowerCandidate != lowerBest ? lowerCandidate > lowerBest : string.CompareOrdinal(candidate, best) < 0;
-    }
-
-    private static int LowerCaseLetters(string text)
-    {
-        var count = 0;
-        foreach (var c in text)
-        {
-            if (char.IsLower(c))
+            foreach (var site in templates.Patterns)
             {
-                count++;
+                Add(site);
             }
         }
 
-        return count;
+        /// <summary>The spelling most templates use, when the segment is spelled more than one way.</summary>
+        public bool TryGetPreferred(LiteralSegment segment, out string preferred, out int count)
+        {
+            preferred = segment.Text;
+            count = 0;
+            if (!_spellings.TryGetValue((segment.Index, segment.Text.ToUpperInvariant()), out var counts) || counts.Count < 2)
+            {
+                return false;
+            }
+
+            foreach (var pair in counts)
+            {
+                if (count == 0 || Better(pair.Key, pair.Value, preferred, count))
+                {
+                    preferred = pair.Key;
+                    count = pair.Value;
+                }
+            }
+
+            return true;
+        }
+
+        private void Add(TemplateSite site)
+        {
+            foreach (var segment in LiteralSegment.Of(site.Template))
+            {
+                var key = (segment.Index, segment.Text.ToUpperInvariant());
+                if (!_spellings.TryGetValue(key, out var counts))
+                {
+                    counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                    _spellings.Add(key, counts);
+                }
+
+                counts[segment.Text] = counts.TryGetValue(segment.Text, out var count) ? count + 1 : 1;
+            }
+        }
+
+        /// <summary>More uses wins; ties go to the spelling with more lower-case letters, then to ordinal order.</summary>
+        private static bool Better(string candidate, int candidateCount, string best, int bestCount)
+        {
+            if (candidateCount != bestCount)
+            {
+                return candidateCount > bestCount;
+            }
+
+            var lowerCandidate = LowerCaseLetters(candidate);
+            var lowerBest = LowerCaseLetters(best);
+            return lowerCandidate != lowerBest ? lowerCandidate > lowerBest : string.CompareOrdinal(candidate, best) < 0;
+        }
+
+        private static int LowerCaseLetters(string text)
+        {
+            var count = 0;
+            foreach (var c in text)
+            {
+                if (char.IsLower(c))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Caching.Templates;
@@ -20,38 +21,40 @@ public sealed class NeverInvalidatedAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Register(start);
-            if (templates is not null)
+            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            if (templates?.Symbols.CachedAttribute is not null)
             {
-                start.RegisterCompilationEndAction(end => Report(end, templates));
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
             }
         });
     }
 
-    private static void Report(CompilationAnalysisContext context, CompilationTemplates templates)
+    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
     {
-        var patterns = templates.Patterns();
-        foreach (var key in templates.Keys())
+        var method = (IMethodSymbol)context.Symbol;
+        var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
+        if (key is null || !key.Template.IsValid || IsReached(key, templates.Patterns))
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var reached = false;
-            foreach (var pattern in patterns)
-            {
-                if (TemplateOverlap.CanOverlap(key.Template, pattern.Template))
-                {
-                    reached = true;
-                    break;
-                }
-            }
+            return;
+        }
 
-            if (!reached)
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.NeverInvalidated,
+            key.Location,
+            key.DisplayText,
+            key.MethodName));
+    }
+
+    private static bool IsReached(TemplateSite key, IReadOnlyList<TemplateSite> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            if (TemplateOverlap.CanOverlap(key.Template, pattern.Template))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.NeverInvalidated,
-                    key.Location,
-                    key.DisplayText,
-                    key.MethodName));
+                return true;
             }
         }
+
+        return false;
     }
 }

@@ -1,0 +1,37 @@
+using Caching.Analyzers.Tests.Verifiers;
+using Verify = Caching.Analyzers.Tests.Verifiers.CodeFixVerifier<Caching.Analyzers.Rules.IneffectiveAttributeAnalyzer, Caching.Analyzers.CodeFixes.IneffectiveAttributeFixer>;
+
+namespace Caching.Analyzers.Tests.CodeFixes;
+
+public class IneffectiveAttributeFixerTests
+{
+    [Fact]
+    public async Task Removes_the_attribute_and_its_empty_list()
+    {
+        var source = Sources.Usings + """
+            public class UserRepository
+            {
+                [{|CACHE009:Cached("user:{id}")|}]
+                public Task<string> GetAsync(string id) => Task.FromResult(id);
+
+                [System.Obsolete, {|CACHE009:InvalidatesCache("user:*")|}]
+                public Task ResetAsync() => Task.CompletedTask;
+
+                [{|CACHE009:Cached("a:{id}")|}, {|CACHE009:InvalidatesCache("b:*")|}]
+                public static string Both(string id) => id;
+            }
+            """;
+        var fixedSource = Sources.Usings + """
+            public class UserRepository
+            {
+                public Task<string> GetAsync(string id) => Task.FromResult(id);
+
+                [System.Obsolete]
+                public Task ResetAsync() => Task.CompletedTask;
+
+                public static string Both(string id) => id;
+            }
+            """;
+        await Verify.VerifyAsync(source, fixedSource);
+    }
+}
