@@ -61,6 +61,16 @@ public class ParameterNotInKeyTests
     }
 
     [Fact]
+    public async Task Parameters_of_unresolved_types_are_left_to_the_compiler()
+    {
+        var source = Sources.Service("""
+                [Cached("user:{userId}")]
+                Task<UserProfile?> GetProfileAsync(string userId, {|CS0246:CancelationToken|} ct);
+            """);
+        await Verify.VerifyAsync(source);
+    }
+
+    [Fact]
     public async Task Nothing_is_reported_while_a_hole_is_still_being_typed()
     {
         var source = Sources.Service("""

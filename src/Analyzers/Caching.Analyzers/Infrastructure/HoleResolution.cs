@@ -133,6 +133,15 @@ internal readonly struct HoleResolution
             yield break;
         }
 
+        // {page.Number} on a Page? parameter reads the underlying value (the generated code null-checks it).
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            foreach (var candidate in TypeAndBases(nullable.TypeArguments[0]))
+            {
+                yield return candidate;
+            }
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
             yield return current;

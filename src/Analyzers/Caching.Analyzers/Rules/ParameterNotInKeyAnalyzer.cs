@@ -55,7 +55,9 @@ public sealed class ParameterNotInKeyAnalyzer : DiagnosticAnalyzer
         var additionalLocations = key.IsLiteral ? new[] { key.Location } : null;
         foreach (var parameter in method.Parameters)
         {
+            // An unresolved type (a missing using while typing) is the compiler's error to report, not a key problem.
             if (used.Contains(parameter.Name)
+                || parameter.Type.IsErrorType()
                 || symbols.IsCancellationToken(parameter.Type)
                 || symbols.IsNotCacheKey(parameter)
                 || parameter.Locations.IsEmpty
