@@ -129,6 +129,9 @@ public class UnknownHoleTests
                 [Cached("name:{name.Length}")]
                 Task<string> LengthAsync(string name);
 
+                [Cached("day:{date.Year}:{date.Value.Month}")]
+                Task<string> DayAsync(DateTime? date);
+
                 [Cached("users:all")]
                 Task<List<UserProfile>> AllAsync();
             """);

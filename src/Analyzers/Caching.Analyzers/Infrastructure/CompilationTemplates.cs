@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Caching.Analyzers.Infrastructure;
 
@@ -11,18 +9,18 @@ namespace Caching.Analyzers.Infrastructure;
 /// Every valid key and pattern template of a compilation's own source, built at most once per compilation (on first
 /// use, from the compilation-start state) by one walk over the source symbols. The compilation-wide rules consult it
 /// from ordinary symbol actions, so their diagnostics are local: they show while typing and their fixes are offered.
+/// Templates in generated code are part of the index (a pattern that matches a generated key is alive); the rules
+/// never report in generated code, because their symbol actions are not called there.
 /// </summary>
 internal sealed class CompilationTemplates
 {
     private readonly CachingSymbols _symbols;
-    private readonly AnalyzerOptions _options;
     private readonly CancellationToken _cancellationToken;
     private readonly Lazy<Index> _index;
 
-    private CompilationTemplates(CachingSymbols symbols, AnalyzerOptions options, CancellationToken cancellationToken)
+    private CompilationTemplates(CachingSymbols symbols, CancellationToken cancellationToken)
     {
         _symbols = symbols;
-        _options = options;
         _cancellationToken = cancellationToken;
         _index = new Lazy<Index>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -36,17 +34,16 @@ internal sealed class CompilationTemplates
     public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
 
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
-    public static CompilationTemplates? Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
         var symbols = CachingSymbols.TryCreate(compilation);
-        return symbols is null ? null : new CompilationTemplates(symbols, options, cancellationToken);
+        return symbols is null ? null : new CompilationTemplates(symbols, cancellationToken);
     }
 
     private Index Build()
     {
         var keys = new List<TemplateSite>();
         var patterns = new List<TemplateSite>();
-        var generated = new ConcurrentDictionary<SyntaxTree, bool>();
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -60,7 +57,7 @@ internal sealed class CompilationTemplates
                     case INamespaceOrTypeSymbol nested:
                         pending.Push(nested);
                         break;
-                    case IMethodSymbol method when !IsGenerated(method, generated):
+                    case IMethodSymbol method:
                         Add(method, keys, patterns);
                         break;
                 }
@@ -95,25 +92,6 @@ internal sealed class CompilationTemplates
                 patterns.Add(site);
             }
         }
-    }
-
-    private bool IsGenerated(IMethodSymbol method, ConcurrentDictionary<SyntaxTree, bool> cache)
-    {
-        if (method.DeclaringSyntaxReferences.IsEmpty)
-        {
-            return true;
-        }
-
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var tree = reference.SyntaxTree;
-            if (!cache.GetOrAdd(tree, t => GeneratedCode.IsGenerated(t, _options, _cancellationToken)))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static int BySourcePosition(TemplateSite a, TemplateSite b)

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Threading;
 using Caching.Templates;
 using Microsoft.CodeAnalysis;
@@ -191,24 +190,5 @@ internal static class TemplateSites
         }
 
         return null;
-    }
-
-    /// <summary>True when the expression is a string literal (the only kind a code fix rewrites).</summary>
-    public static bool IsStringLiteral(ExpressionSyntax? expression) =>
-        expression is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression);
-
-    /// <summary>The attribute syntax nodes of <paramref name="method"/> for the given attribute data.</summary>
-    public static ImmutableArray<AttributeData> CachingAttributes(IMethodSymbol method, CachingSymbols symbols)
-    {
-        var builder = ImmutableArray.CreateBuilder<AttributeData>();
-        foreach (var attribute in method.GetAttributes())
-        {
-            if (symbols.IsCachingAttribute(attribute))
-            {
-                builder.Add(attribute);
-            }
-        }
-
-        return builder.ToImmutable();
     }
 }

@@ -20,7 +20,7 @@ public sealed class DeadInvalidationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
             if (templates?.Symbols.InvalidatesCacheAttribute is not null)
             {
                 start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);

@@ -22,7 +22,7 @@ public sealed class InconsistentSegmentCaseAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
             if (templates is not null)
             {
                 var vocabulary = new Lazy<Vocabulary>(() => new Vocabulary(templates), LazyThreadSafetyMode.ExecutionAndPublication);

@@ -21,7 +21,7 @@ public sealed class NeverInvalidatedAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var templates = CompilationTemplates.Create(start.Compilation, start.Options, start.CancellationToken);
+            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
             if (templates?.Symbols.CachedAttribute is not null)
             {
                 start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
