@@ -7,7 +7,10 @@ using Xunit.Abstractions;
 
 namespace Caching.Analyzers.Tests;
 
-/// <summary>The analyzers must never throw (AD0001), whatever the templates and however incomplete the code.</summary>
+/// <summary>
+/// The analyzers (AD0001) and the generator (CS8785) must never throw, whatever the templates and however incomplete
+/// the code. The generator part runs whatever generators Caching.Generators contains.
+/// </summary>
 public class RobustnessTests(ITestOutputHelper output)
 {
     private const string Alphabet = "{}{}::**??..abcdefgxyz_AZ09 \t\u0001\u001f-@[]\\\"";
@@ -83,6 +86,7 @@ public class RobustnessTests(ITestOutputHelper output)
 
             var result = await AnalyzerRunner.RunAsync(compilation);
             Assert.Empty(result.Failures);
+            Assert.Empty(GeneratorRunner.Failures(compilation));
             foreach (var diagnostic in result.Diagnostics)
             {
                 Assert.True(diagnostic.Location.IsInSource, diagnostic.ToString());
@@ -109,11 +113,13 @@ public class RobustnessTests(ITestOutputHelper output)
         var failures = new List<string>();
         foreach (var chunk in lengths.Chunk(64))
         {
-            var results = await Task.WhenAll(chunk.Select(n => AnalyzerRunner.RunAsync(AnalyzerRunner.Compile(Service[..n]))));
+            var compilations = chunk.Select(n => AnalyzerRunner.Compile(Service[..n])).ToList();
+            var results = await Task.WhenAll(compilations.Select(AnalyzerRunner.RunAsync));
             failures.AddRange(results.SelectMany(r => r.Failures));
+            failures.AddRange(compilations.SelectMany(GeneratorRunner.Failures));
         }
 
-        output.WriteLine($"{lengths.Count} prefixes analyzed");
+        output.WriteLine($"{lengths.Count} prefixes analyzed by {AnalyzerRunner.All.Length} analyzers and {GeneratorRunner.All.Length} generators");
         Assert.Empty(failures);
     }
 
@@ -124,9 +130,10 @@ public class RobustnessTests(ITestOutputHelper output)
         var failures = new List<string>();
         for (var batch = 0; batch < 8; batch++)
         {
-            var sources = Enumerable.Range(0, 50).Select(_ => Mutate(Service, random)).ToList();
-            var results = await Task.WhenAll(sources.Select(s => AnalyzerRunner.RunAsync(AnalyzerRunner.Compile(s))));
+            var compilations = Enumerable.Range(0, 50).Select(_ => AnalyzerRunner.Compile(Mutate(Service, random))).ToList();
+            var results = await Task.WhenAll(compilations.Select(AnalyzerRunner.RunAsync));
             failures.AddRange(results.SelectMany(r => r.Failures));
+            failures.AddRange(compilations.SelectMany(GeneratorRunner.Failures));
         }
 
         Assert.Empty(failures);

@@ -1,6 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Caching.Analyzers.Infrastructure;
-using Caching.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -23,38 +25,49 @@ public sealed class CollidingKeysAnalyzer : DiagnosticAnalyzer
             var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
             if (templates?.Symbols.CachedAttribute is not null)
             {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
+                var keys = new Lazy<List<(TemplateSite Site, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates.Symbols, keys), SymbolKind.Method);
             }
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
+    private static List<(TemplateSite Site, ITypeSymbol Type)> TypedKeys(CompilationTemplates templates)
+    {
+        var keys = new List<(TemplateSite, ITypeSymbol)>(templates.Keys.Count);
+        foreach (var key in templates.Keys)
+        {
+            var type = templates.Symbols.CachedValueType(key.Method);
+            if (IsComparable(type))
+            {
+                keys.Add((key, type));
+            }
+        }
+
+        return keys;
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols, Lazy<List<(TemplateSite Site, ITypeSymbol Type)>> keys)
     {
         var method = (IMethodSymbol)context.Symbol;
-        var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
+        var key = TemplateSites.FindKey(TemplateSites.Read(method, symbols, context.CancellationToken));
         if (key is null || !key.Template.IsValid)
         {
             return;
         }
 
-        var type = templates.Symbols.CachedValueType(method);
+        var type = symbols.CachedValueType(method);
         if (!IsComparable(type))
         {
             return;
         }
 
-        // Each side of a collision reports on its own key when its own method is analyzed.
-        foreach (var other in templates.Keys)
+        // Each side of a collision reports on its own key when its own method is analyzed. The cheap literal test
+        // goes first: in a large service layer almost every pair already differs in its first segment.
+        foreach (var (other, otherType) in keys.Value)
         {
-            if (SymbolEqualityComparer.Default.Equals(other.Method, method))
-            {
-                continue;
-            }
-
-            var otherType = templates.Symbols.CachedValueType(other.Method);
-            if (!IsComparable(otherType)
+            if (!Overlap.CanOverlap(key, other)
                 || SymbolEqualityComparer.Default.Equals(type, otherType)
-                || !TemplateOverlap.CanOverlap(key.Template, other.Template))
+                || SymbolEqualityComparer.Default.Equals(other.Method, method))
             {
                 continue;
             }

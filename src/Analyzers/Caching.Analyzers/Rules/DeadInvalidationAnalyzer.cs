@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
-using Caching.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -63,7 +62,7 @@ public sealed class DeadInvalidationAnalyzer : DiagnosticAnalyzer
     {
         foreach (var key in keys)
         {
-            if (TemplateOverlap.CanOverlap(pattern.Template, key.Template))
+            if (Overlap.CanOverlap(pattern, key))
             {
                 return true;
             }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
-using Caching.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -49,7 +48,7 @@ public sealed class NeverInvalidatedAnalyzer : DiagnosticAnalyzer
     {
         foreach (var pattern in patterns)
         {
-            if (TemplateOverlap.CanOverlap(key.Template, pattern.Template))
+            if (Overlap.CanOverlap(key, pattern))
             {
                 return true;
             }
