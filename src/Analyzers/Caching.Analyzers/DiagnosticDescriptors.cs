@@ -66,7 +66,7 @@ internal static class DiagnosticDescriptors
         category: Correctness,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "A [Cached] method must return a value that can be stored and replayed: not void, Task or ValueTask, not a stream or a ref struct, and without ref, out or in parameters.",
+        description: "A [Cached] method must return a value that can be stored and replayed: not void, Task or ValueTask, not a stream, a ref struct or a pointer, and without ref, out, in, ref struct or pointer parameters.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.UncacheableResult));
 
     public static readonly DiagnosticDescriptor UnstableKeyText = new(
@@ -98,7 +98,7 @@ internal static class DiagnosticDescriptors
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "The generator decorates instance methods of interfaces. The attribute on a class method that no annotated interface method leads to, on a static method or on a property accessor is ignored.",
+        description: "The generator decorates instance methods of interfaces. The attribute on a class method that no annotated interface method leads to, on a static method, on a property accessor, or on a method that has both [Cached] and [InvalidatesCache] is ignored.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.IneffectiveAttribute));
 
     public static readonly DiagnosticDescriptor InconsistentSegmentCase = new(

@@ -50,6 +50,24 @@ public class IneffectiveAttributeTests
     }
 
     [Fact]
+    public async Task Both_attributes_on_one_method_are_each_reported()
+    {
+        var source = Sources.Usings + """
+            public interface IBoth
+            {
+                [{|#0:Cached("both:{id}")|}]
+                [{|#1:InvalidatesCache("both:*")|}]
+                Task<int> BothAsync(int id);
+            }
+            """;
+        const string Reason = "the method has both [Cached] and [InvalidatesCache], and the generator decorates neither; split it into a reading and a writing method";
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.IneffectiveAttribute).WithLocation(0).WithArguments("Cached", "IBoth.BothAsync", Reason),
+            Verify.Diagnostic(DiagnosticDescriptors.IneffectiveAttribute).WithLocation(1).WithArguments("InvalidatesCache", "IBoth.BothAsync", Reason));
+    }
+
+    [Fact]
     public async Task Interface_methods_and_implementations_of_annotated_methods_are_fine()
     {
         var source = Sources.Usings + """

@@ -71,6 +71,31 @@ public class UncacheableResultTests
     }
 
     [Fact]
+    public async Task Ref_struct_and_pointer_parameters_and_pointer_results_are_reported()
+    {
+        var source = Sources.Usings + """
+            public unsafe interface IUnsafe
+            {
+                [Cached("a:{length}")]
+                int Sum(ReadOnlySpan<int> {|#0:values|}, int length);
+
+                [Cached("b:{id}")]
+                {|CACHE006:int*|} Address(int id);
+
+                [Cached("c:{id}")]
+                int Read(int id, byte* {|CACHE006:buffer|});
+            }
+            """;
+        var test = new Verify.Test { TestCode = source };
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
+            projectId,
+            ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(DiagnosticDescriptors.UncacheableResult).WithLocation(0)
+            .WithArguments("IUnsafe.Sum", "parameter 'values' is a ref struct ('ReadOnlySpan<int>'), which the cached load cannot capture"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task Values_lists_arrays_and_invalidating_methods_are_fine()
     {
         var source = Sources.Service("""

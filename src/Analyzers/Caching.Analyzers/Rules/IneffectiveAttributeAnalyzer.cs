@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -30,15 +31,16 @@ public sealed class IneffectiveAttributeAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
     {
         var method = (IMethodSymbol)context.Symbol;
+        var attributes = method.GetAttributes();
         string? reason = null;
-        foreach (var attribute in method.GetAttributes())
+        foreach (var attribute in attributes)
         {
             if (!symbols.IsCachingAttribute(attribute) || attribute.ApplicationSyntaxReference is null)
             {
                 continue;
             }
 
-            reason ??= Reason(method, symbols);
+            reason ??= Reason(method, attributes, symbols);
             if (reason is null)
             {
                 return;
@@ -59,7 +61,7 @@ public sealed class IneffectiveAttributeAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string? Reason(IMethodSymbol method, CachingSymbols symbols)
+    private static string? Reason(IMethodSymbol method, ImmutableArray<AttributeData> attributes, CachingSymbols symbols)
     {
         switch (method.MethodKind)
         {
@@ -75,6 +77,12 @@ public sealed class IneffectiveAttributeAnalyzer : DiagnosticAnalyzer
         if (method.IsStatic)
         {
             return "the method is static, and only instance interface methods are decorated";
+        }
+
+        // A method that reads through the cache and invalidates it at once is forwarded untouched by the generator.
+        if (attributes.Any(symbols.IsCached) && attributes.Any(symbols.IsInvalidatesCache))
+        {
+            return "the method has both [Cached] and [InvalidatesCache], and the generator decorates neither; split it into a reading and a writing method";
         }
 
         var type = method.ContainingType;

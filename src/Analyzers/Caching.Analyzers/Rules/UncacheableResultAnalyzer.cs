@@ -48,11 +48,22 @@ public sealed class UncacheableResultAnalyzer : DiagnosticAnalyzer
 
         foreach (var parameter in method.Parameters)
         {
-            if (parameter.RefKind == RefKind.None || parameter.Locations.IsEmpty)
+            var problem = ParameterProblem(parameter);
+            if (problem is not null && !parameter.Locations.IsEmpty)
             {
-                continue;
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UncacheableResult,
+                    parameter.Locations[0],
+                    SymbolNames.Method(method),
+                    problem));
             }
+        }
+    }
 
+    private static string? ParameterProblem(IParameterSymbol parameter)
+    {
+        if (parameter.RefKind != RefKind.None)
+        {
             var modifier = parameter.RefKind switch
             {
                 RefKind.Out => "out",
@@ -60,12 +71,17 @@ public sealed class UncacheableResultAnalyzer : DiagnosticAnalyzer
                 RefKind.Ref => "ref",
                 _ => "ref readonly",
             };
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.UncacheableResult,
-                parameter.Locations[0],
-                SymbolNames.Method(method),
-                $"parameter '{parameter.Name}' is passed by reference ('{modifier}'), and a cached call cannot write it back or read it later"));
+            return $"parameter '{parameter.Name}' is passed by reference ('{modifier}'), and a cached call cannot write it back or read it later";
         }
+
+        // The decorator hands the arguments to a load that may run later, on another thread: a ref struct or a
+        // pointer cannot go with it.
+        if (parameter.Type.IsRefLikeType || parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            return $"parameter '{parameter.Name}' is a {(parameter.Type.IsRefLikeType ? "ref struct" : "pointer")} ('{SymbolNames.Type(parameter.Type)}'), which the cached load cannot capture";
+        }
+
+        return null;
     }
 
     private static bool HasCached(IMethodSymbol method, CachingSymbols symbols)
@@ -108,6 +124,11 @@ public sealed class UncacheableResultAnalyzer : DiagnosticAnalyzer
         if (value.IsRefLikeType)
         {
             return $"'{SymbolNames.Type(value)}' is a ref struct, which cannot be stored on the heap";
+        }
+
+        if (value.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            return $"'{SymbolNames.Type(value)}' is a pointer, which means nothing once the call has returned";
         }
 
         if (value is INamedTypeSymbol named && symbols.AsyncEnumerableOfT is not null
