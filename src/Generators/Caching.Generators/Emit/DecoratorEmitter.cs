@@ -185,14 +185,12 @@ internal sealed class DecoratorEmitter
                 break;
             case ReturnKind.ValueTaskOfT:
                 _w.Line("return " + Cache + ".GetOrSetAsync(");
-                WriteAsyncArguments(key, state, innerCall, optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken));
-                _w.Line(");");
+                WriteAsyncArguments(key, state, innerCall, optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken), ");");
                 break;
             default:
                 _w.Line("// Task<T> costs one Task allocation per call, even on an L1 hit; ValueTask<T> would not.");
                 _w.Line("return " + Cache + ".GetOrSetAsync(");
-                WriteAsyncArguments(key, state, "new " + TypeNames.ValueTask + "<" + method.ValueType + ">(" + innerCall + ")", optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken));
-                _w.Line(").AsTask();");
+                WriteAsyncArguments(key, state, "new " + TypeNames.ValueTask + "<" + method.ValueType + ">(" + innerCall + ")", optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken), ").AsTask();");
                 break;
         }
 
@@ -216,16 +214,16 @@ internal sealed class DecoratorEmitter
         }
     }
 
-    private void WriteAsyncArguments(string key, string state, string factoryBody, string options, ParameterModel? token, bool usesToken)
+    private void WriteAsyncArguments(string key, string state, string factoryBody, string options, ParameterModel? token, bool usesToken, string end)
     {
         _w.Indent();
         _w.Line(key + ",");
         _w.Line(state + ",");
         _w.Line("static (state, " + (usesToken ? "loadToken" : "_") + ") => " + factoryBody + ",");
-        _w.Line(options + (token is null ? string.Empty : ","));
+        _w.Line(token is null ? options + end : options + ",");
         if (token is not null)
         {
-            _w.Line(token.Name);
+            _w.Line(token.Name + end);
         }
 
         _w.Dedent();
@@ -284,7 +282,7 @@ internal sealed class DecoratorEmitter
         lines.Add("    Sharing = " + TypeNames.ValueSharing + "." + cached.Sharing + ", // " + cached.SharingReason);
         if (cached.SchemaTag is not null)
         {
-            lines.Add("    SchemaTag = " + CodeText.Literal(cached.SchemaTag) + ", // fingerprint of " + (method.ValueType ?? string.Empty).Replace("global::", string.Empty) + "'s serialized shape");
+            lines.Add("    SchemaTag = " + CodeText.Literal(cached.SchemaTag) + ", // fingerprint of " + (method.ValueType ?? string.Empty).Replace("global::", string.Empty).TrimEnd('?') + "'s serialized shape");
         }
 
         lines.Add("};");

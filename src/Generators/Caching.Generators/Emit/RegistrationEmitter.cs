@@ -109,8 +109,9 @@ internal static class RegistrationEmitter
         w.Line();
         w.Line("// The original registration stays, under a key of its own, so the container still creates, scopes and disposes");
         w.Line("// the inner instance as before; the decorator, registered with the same lifetime and key, only wraps it.");
-        w.Open("private static " + Descriptor + " Decorate<TService>(" + Collection + " services, " + Descriptor + " original, global::System.Func<TService, global::Caching.IMultiLayerCache, TService> create)");
+        w.Line("private static " + Descriptor + " Decorate<TService>(" + Collection + " services, " + Descriptor + " original, global::System.Func<TService, global::Caching.IMultiLayerCache, TService> create)");
         w.Indent().Line("where TService : class").Dedent();
+        w.Open();
         w.Line("object innerKey = new InnerServiceKey(original.ServiceKey);");
         w.Line("services.Add(WithKey(original, innerKey));");
         w.Open("if (original.IsKeyedService)");

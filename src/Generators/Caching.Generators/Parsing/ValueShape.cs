@@ -24,20 +24,12 @@ internal static class ValueShape
         "System.Text.Json.Nodes.JsonValue",
     };
 
-    private static readonly HashSet<string> ReadOnlyInterfaces = new()
-    {
-        "System.Collections.Generic.IEnumerable<T>",
-        "System.Collections.Generic.IReadOnlyCollection<T>",
-        "System.Collections.Generic.IReadOnlyList<T>",
-        "System.Collections.Generic.IReadOnlySet<T>",
-        "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>",
-    };
-
     /// <summary>
     /// True when no caller can change a shared instance: strings, primitives, enums, structs whose reference-typed
     /// members are immutable (a struct is copied on return anyway), classes whose fields are readonly and whose
     /// properties are get-only or init-only (recursively), <c>[ImmutableObject(true)]</c>, immutable and frozen
-    /// collections, and the read-only collection interfaces over immutable elements.
+    /// collections. Interfaces, even <c>IReadOnlyList&lt;T&gt;</c>, are not: the instance behind them (a List&lt;T&gt;
+    /// after deserialization) can be cast back and changed. The runtime applies the same rule to Auto.
     /// </summary>
     /// <param name="reason">Why, in a few words, for a comment in the generated code.</param>
     public static bool IsImmutable(ITypeSymbol type, out string reason)
@@ -93,7 +85,7 @@ internal static class ValueShape
             return true;
         }
 
-        if (ns is "System.Collections.Immutable" or "System.Collections.Frozen" || ReadOnlyInterfaces.Contains(definition))
+        if (ns is "System.Collections.Immutable" or "System.Collections.Frozen")
         {
             foreach (var argument in named.TypeArguments)
             {
@@ -139,7 +131,7 @@ internal static class ValueShape
                         // A struct is copied when it is returned, so only what its fields point to can be shared.
                         if (!isStruct && !field.IsReadOnly && !field.IsConst)
                         {
-                            reason = Describe(type) + "." + Name(field) + " is a mutable field";
+                            reason = Describe(type) + "." + Name(field) + (field.AssociatedSymbol is IPropertySymbol ? " has a setter" : " is a mutable field");
                             return false;
                         }
 
@@ -409,5 +401,6 @@ internal static class ValueShape
         return false;
     }
 
-    private static string Describe(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+    private static string Describe(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 }
