@@ -389,6 +389,33 @@ internal static class Shapes
         }
         """;
 
+    /// <summary>Names that collide with what the generator writes: its locals, lambda parameters, fields and helpers.</summary>
+    public const string Collisions = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Caching;
+
+        namespace Shop.Names;
+
+        public interface INames
+        {
+            [Cached("a:{state}:{loadToken}:{builder}")]
+            Task<int> StateAsync(int state, string loadToken, string builder, CancellationToken ct);
+
+            [Cached("b:{_inner}:{_cache}:{@class}")]
+            ValueTask<int> FieldsAsync(int _inner, int _cache, string @class);
+
+            [InvalidatesCache("a:{result}:*")]
+            Task<int> ResultAsync(int result);
+
+            [Cached("c:{id}")]
+            Task<int> Type(int id);
+
+            [Cached("d:{id}")]
+            Task<int> TypeArgumentName(int id);
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
         [nameof(Basic)] = Basic,
@@ -402,5 +429,6 @@ internal static class Shapes
         [nameof(Sharing)] = Sharing,
         [nameof(Tags)] = Tags,
         [nameof(Derived)] = Derived,
+        [nameof(Collisions)] = Collisions,
     };
 }

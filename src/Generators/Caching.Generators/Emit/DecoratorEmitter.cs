@@ -88,6 +88,10 @@ internal sealed class DecoratorEmitter
         return _w.ToString();
     }
 
+    /// <summary>The field, qualified with <c>this.</c> when a parameter of the method has the same name.</summary>
+    private static string Field(MethodModel method, string field) =>
+        method.Parameters.Any(p => p.Name == field) ? "this." + field : field;
+
     private static string Cref(string name) => name.Replace('<', '{').Replace('>', '}');
 
     private void WriteFieldsAndConstructor()
@@ -139,7 +143,7 @@ internal sealed class DecoratorEmitter
                     _w.Line("// " + method.Note);
                 }
 
-                var call = Inner + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", method.Parameters.Select(p => p.ArgumentPrefix + p.Name)) + ")";
+                var call = Field(method, Inner) + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", method.Parameters.Select(p => p.ArgumentPrefix + p.Name)) + ")";
                 _w.Line(Signature(method) + " => " + (method.ReturnRefPrefix.Length > 0 ? "ref " : string.Empty) + call + ";");
                 break;
         }
@@ -172,7 +176,9 @@ internal sealed class DecoratorEmitter
         // The state carries the inner service and the arguments (all of them for the synchronous path, which has
         // no load token to hand out), so the factory can be a static lambda: no closure is allocated per call.
         var carried = method.Parameters.Where(p => !isAsync || !p.IsCancellationToken).ToList();
-        var state = carried.Count == 0 ? Inner : "(" + Inner + ", " + string.Join(", ", carried.Select(p => p.Name)) + ")";
+        var inner = Field(method, Inner);
+        var cache = Field(method, Cache);
+        var state = carried.Count == 0 ? inner : "(" + inner + ", " + string.Join(", ", carried.Select(p => p.Name)) + ")";
         var receiver = carried.Count == 0 ? "state" : "state.Item1";
         var arguments = method.Parameters.Select(p => isAsync && p.IsCancellationToken ? "loadToken" : "state.Item" + (carried.IndexOf(p) + 2).ToString(CultureInfo.InvariantCulture));
         var innerCall = receiver + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", arguments) + ")";
@@ -181,15 +187,15 @@ internal sealed class DecoratorEmitter
         switch (method.ReturnKind)
         {
             case ReturnKind.Value:
-                _w.Line("return " + Cache + ".GetOrSet(" + key + ", " + state + ", static state => " + innerCall + ", " + optionsExpression + ");");
+                _w.Line("return " + cache + ".GetOrSet(" + key + ", " + state + ", static state => " + innerCall + ", " + optionsExpression + ");");
                 break;
             case ReturnKind.ValueTaskOfT:
-                _w.Line("return " + Cache + ".GetOrSetAsync(");
+                _w.Line("return " + cache + ".GetOrSetAsync(");
                 WriteAsyncArguments(key, state, innerCall, optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken), ");");
                 break;
             default:
                 _w.Line("// Task<T> costs one Task allocation per call, even on an L1 hit; ValueTask<T> would not.");
-                _w.Line("return " + Cache + ".GetOrSetAsync(");
+                _w.Line("return " + cache + ".GetOrSetAsync(");
                 WriteAsyncArguments(key, state, "new " + TypeNames.ValueTask + "<" + method.ValueType + ">(" + innerCall + ")", optionsExpression, tokenParameter, method.Parameters.Any(p => p.IsCancellationToken), ").AsTask();");
                 break;
         }
@@ -307,7 +313,7 @@ internal sealed class DecoratorEmitter
         var hasResult = method.ReturnKind is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT or ReturnKind.Value;
         var taken = method.Parameters.Select(p => p.Name).ToList();
         var result = CodeText.Unique("result", taken);
-        var call = Inner + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", method.Parameters.Select(p => p.Name)) + ")";
+        var call = Field(method, Inner) + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", method.Parameters.Select(p => p.Name)) + ")";
 
         _w.Open(Signature(method, isAsync));
         if (invalidation.BeforeInvocation)
@@ -348,17 +354,18 @@ internal sealed class DecoratorEmitter
                 : "// Only reached when the call succeeded. The cache never captures a synchronization context, so waiting cannot deadlock.");
         }
 
+        var cache = Field(method, Cache);
         var operations = new List<(string Call, bool ReturnsCount)>();
         for (var i = 0; i < invalidation.Patterns.Count; i++)
         {
             var pattern = invalidation.Patterns[i];
             var text = KeyExpression(method, pattern, method.MemberName + "Pattern" + i);
-            operations.Add(pattern.HasWildcard ? (Cache + ".InvalidatePatternAsync(" + text + ")", true) : (Cache + ".RemoveAsync(" + text + ")", false));
+            operations.Add(pattern.HasWildcard ? (cache + ".InvalidatePatternAsync(" + text + ")", true) : (cache + ".RemoveAsync(" + text + ")", false));
         }
 
         for (var i = 0; i < invalidation.Tags.Count; i++)
         {
-            operations.Add((Cache + ".RemoveByTagAsync(" + KeyExpression(method, invalidation.Tags[i], method.MemberName + "Tag" + i) + ")", true));
+            operations.Add((cache + ".RemoveByTagAsync(" + KeyExpression(method, invalidation.Tags[i], method.MemberName + "Tag" + i) + ")", true));
         }
 
         foreach (var (call, returnsCount) in operations)
