@@ -62,6 +62,7 @@ public sealed class HitPathTests(ITestOutputHelper output)
             .Cast<DebuggableAttribute>().All(a => !a.IsJITOptimizerDisabled);
         var allowed = runtimeOptimized ? keyBytes : keyBytes + 24;
         output.WriteLine($"L1 hit via ValueTask<T> decorator: {perCall:F1} B/call, {watch.Elapsed.TotalNanoseconds / calls:F0} ns/call (runtime optimized: {runtimeOptimized})");
-        Assert.True(perCall <= allowed, $"an L1 hit allocated {perCall:F1} bytes per call; only the key ({allowed} B) is expected");
+        // Under one byte of slack per call: a stray allocation in 20,000 calls (a timer, a tier-up) is not a per-call cost.
+        Assert.True(perCall < allowed + 1, $"an L1 hit allocated {perCall:F2} bytes per call; only the key ({allowed} B) is expected");
     }
 }

@@ -138,14 +138,19 @@ internal sealed class DecoratorEmitter
                 _w.Line(Signature(method) + (method.ReturnKind == ReturnKind.Void ? " { }" : " => default;"));
                 break;
             default:
-                if (method.Note is not null)
-                {
-                    _w.Line("// " + method.Note);
-                }
-
+                WriteNote(method);
                 var call = Field(method, Inner) + "." + method.Name + TypeArguments(method) + "(" + string.Join(", ", method.Parameters.Select(p => p.ArgumentPrefix + p.Name)) + ")";
                 _w.Line(Signature(method) + " => " + (method.ReturnRefPrefix.Length > 0 ? "ref " : string.Empty) + call + ";");
                 break;
+        }
+    }
+
+    /// <summary>The attribute as written, when it comes from source (a base interface in another assembly has no syntax).</summary>
+    private void WriteNote(MethodModel method)
+    {
+        if (method.Note is not null)
+        {
+            _w.Line("// " + method.Note);
         }
     }
 
@@ -167,7 +172,7 @@ internal sealed class DecoratorEmitter
 
     private void WriteCached(MethodModel method, CachedModel cached)
     {
-        _w.Line("// " + method.Note);
+        WriteNote(method);
         var options = WriteOptions(method, cached, out var optionsExpression);
         var key = KeyExpression(method, cached.Key, method.MemberName + "Key");
         var isAsync = method.ReturnKind != ReturnKind.Value;
@@ -308,7 +313,7 @@ internal sealed class DecoratorEmitter
 
     private void WriteInvalidating(MethodModel method, InvalidationModel invalidation)
     {
-        _w.Line("// " + method.Note);
+        WriteNote(method);
         var isAsync = method.ReturnKind is ReturnKind.Task or ReturnKind.ValueTask or ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT;
         var hasResult = method.ReturnKind is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT or ReturnKind.Value;
         var taken = method.Parameters.Select(p => p.Name).ToList();
