@@ -123,6 +123,8 @@ public sealed class RegistrationTests(RedisFixture redis) : IClassFixture<RedisF
         services.AddCachingDecorators();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
+        // As a host's startup does: connect before the first call (the first subscription clears L1).
+        Assert.True(await provider.GetRequiredService<MultiLayerCache>().ProbeRedisAsync());
         var productRepository = provider.GetRequiredService<IRepository<Product>>();
         var textRepository = provider.GetRequiredService<IRepository<string>>();
         Assert.IsType<RepositoryCachingDecorator<Product>>(productRepository);

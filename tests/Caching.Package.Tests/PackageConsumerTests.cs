@@ -44,6 +44,13 @@ public sealed class PackageConsumerTests : IDisposable
         services.AddCachingDecorators();
 
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        // What a host does at startup: AddMultiLayerCache's hosted service connects to Redis before the first request.
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
         using var scope = provider.CreateScope();
         var weather = scope.ServiceProvider.GetRequiredService<IWeather>();
         var source = provider.GetRequiredService<CountingWeather>();
