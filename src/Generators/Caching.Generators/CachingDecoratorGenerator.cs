@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Caching.Generators.Emit;
+using Caching.Generators.Helpers;
+using Caching.Generators.Models;
+using Caching.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+
+namespace Caching.Generators;
+
+/// <summary>
+/// Emits a caching decorator for every interface with a <c>[Cached]</c> or <c>[InvalidatesCache]</c> method (or
+/// inheriting one), and one <c>AddCachingDecorators</c> per assembly that wraps their registrations.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CachingDecoratorGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var cached = context.SyntaxProvider
+            .ForAttributeWithMetadataName(TypeNames.CachedAttribute, InterfaceParser.IsInterfaceMethod, InterfaceParser.FromAnnotatedMethod)
+            .WithTrackingName(TrackingNames.CachedMethods);
+        var invalidating = context.SyntaxProvider
+            .ForAttributeWithMetadataName(TypeNames.InvalidatesCacheAttribute, InterfaceParser.IsInterfaceMethod, InterfaceParser.FromAnnotatedMethod)
+            .WithTrackingName(TrackingNames.InvalidatingMethods);
+        var derived = context.SyntaxProvider
+            .CreateSyntaxProvider(InterfaceParser.IsDerivedInterface, InterfaceParser.FromDerivedInterface)
+            .WithTrackingName(TrackingNames.DerivedInterfaces);
+
+        var all = cached.Collect()
+            .Combine(invalidating.Collect())
+            .Combine(derived.Collect())
+            .Select(static (found, _) => Distinct(found.Left.Left.Concat(found.Left.Right).Concat(found.Right)));
+        var interfaces = all
+            .SelectMany(static (models, _) => models)
+            .WithTrackingName(TrackingNames.Interfaces);
+        var registrations = all
+            .Select(static (models, _) => models
+                .Where(m => m.IsDecorated)
+                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey))
+                .ToEquatableArray())
+            .WithTrackingName(TrackingNames.Registrations);
+
+        context.RegisterSourceOutput(interfaces, static (spc, model) =>
+        {
+            foreach (var diagnostic in model.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (model.IsDecorated)
+            {
+                spc.AddSource(model.HintName, DecoratorEmitter.Emit(model));
+            }
+        });
+        context.RegisterSourceOutput(registrations, static (spc, models) =>
+        {
+            if (!models.IsEmpty)
+            {
+                spc.AddSource("CachingDecoratorServiceCollectionExtensions.g.cs", RegistrationEmitter.Emit(models));
+            }
+        });
+    }
+
+    /// <summary>One model per interface (a method with both attributes, or a partial interface, is found twice), in a stable order.</summary>
+    private static EquatableArray<InterfaceModel> Distinct(IEnumerable<InterfaceModel?> models)
+    {
+        var seen = new HashSet<string>();
+        return models
+            .Where(m => m is not null && seen.Add(m.HintName))
+            .Select(m => m!)
+            .OrderBy(m => m.HintName, System.StringComparer.Ordinal)
+            .ToEquatableArray();
+    }
+}

@@ -1,0 +1,21 @@
+using Caching.Generators.Helpers;
+
+namespace Caching.Generators.Models;
+
+/// <summary>What <c>[Cached]</c> asks for, resolved at compile time.</summary>
+/// <param name="Sharing"><c>Share</c> or <c>Copy</c> (never Auto: the generator decides).</param>
+/// <param name="SharingReason">Why, shown in a comment in the generated code.</param>
+/// <param name="SchemaTag">A fingerprint of the value type's serialized shape, or null when it depends on a type parameter.</param>
+internal sealed record CachedModel(
+    TemplateModel Key,
+    EquatableArray<TemplateModel> Tags,
+    DurationModel? LocalTtl,
+    DurationModel? RedisTtl,
+    string? Profile,
+    bool CacheNull,
+    string Sharing,
+    string SharingReason,
+    string? SchemaTag);
+
+/// <summary>A TTL parsed at compile time.</summary>
+internal sealed record DurationModel(long Ticks, string Text);

@@ -1,0 +1,8 @@
+namespace Caching.Generators.Models;
+
+/// <summary>A type parameter of the interface or of a generic method.</summary>
+/// <param name="Constraints">The full constraint list (<c>class, global::System.IComparable&lt;T&gt;, new()</c>) or null.</param>
+/// <param name="ExplicitImplementationConstraint">
+/// What an explicit implementation may restate so that <c>T?</c> keeps its meaning: <c>class</c>, <c>struct</c> or <c>default</c>.
+/// </param>
+internal sealed record TypeParameterModel(string Name, string? Constraints, string ExplicitImplementationConstraint);

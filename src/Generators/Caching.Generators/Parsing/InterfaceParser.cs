@@ -1,0 +1,483 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Caching.Generators.Diagnostics;
+using Caching.Generators.Helpers;
+using Caching.Generators.Models;
+using Caching.Templates;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Caching.Generators.Parsing;
+
+/// <summary>
+/// The only code that reads symbols: it turns an annotated interface into an <see cref="InterfaceModel"/> made of
+/// strings, enums and equatable arrays, so nothing that pins a compilation travels down the pipeline.
+/// </summary>
+internal static class InterfaceParser
+{
+    private static readonly char[] LineBreaks = { '\r', '\n' };
+
+    private static readonly SymbolDisplayFormat MessageFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
+
+    /// <summary>
+    /// Parses the interface that declares an annotated method. Only the interface's first annotated method
+    /// produces the model, so an interface with many annotated methods is parsed once per pass, not once per method.
+    /// </summary>
+    public static InterfaceModel? FromAnnotatedMethod(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { TypeKind: TypeKind.Interface } type)
+        {
+            return null;
+        }
+
+        var first = type.GetMembers().OfType<IMethodSymbol>().FirstOrDefault(IsAnnotated);
+        return SymbolEqualityComparer.Default.Equals(first, method) ? Parse(type, context.SemanticModel.Compilation, cancellationToken) : null;
+    }
+
+    public static bool IsInterfaceMethod(SyntaxNode node, CancellationToken cancellationToken) =>
+        node is MethodDeclarationSyntax { Parent: InterfaceDeclarationSyntax };
+
+    public static bool IsDerivedInterface(SyntaxNode node, CancellationToken cancellationToken) =>
+        node is InterfaceDeclarationSyntax { BaseList.Types.Count: > 0 };
+
+    /// <summary>
+    /// Parses an interface that declares no annotated method of its own but inherits some (<c>IUserStore : IStore&lt;User&gt;</c>):
+    /// a registration of it must be decorated too.
+    /// </summary>
+    public static InterfaceModel? FromDerivedInterface(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.SemanticModel.GetDeclaredSymbol(context.Node, cancellationToken) is not INamedTypeSymbol type
+            || type.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) != context.Node
+            || type.GetMembers().OfType<IMethodSymbol>().Any(IsAnnotated)
+            || !type.AllInterfaces.Any(i => i.GetMembers().OfType<IMethodSymbol>().Any(IsAnnotated)))
+        {
+            return null;
+        }
+
+        return Parse(type, context.SemanticModel.Compilation, cancellationToken);
+    }
+
+    private static bool IsAnnotated(IMethodSymbol method) => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is TypeNames.CachedAttribute or TypeNames.InvalidatesCacheAttribute);
+
+    private static InterfaceModel Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var fullName = SymbolText.Type(type);
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+        var containers = new List<INamedTypeSymbol>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containers.Insert(0, outer);
+        }
+
+        var decoratorName = string.Concat(containers.Select(c => c.Name + "_")) + StripInterfacePrefix(type.Name) + "CachingDecorator";
+        var typeParameters = SymbolText.TypeParameters(containers.Append(type).SelectMany(t => t.TypeParameters));
+        var hintName = (ns is null ? string.Empty : ns + ".") + decoratorName + (typeParameters.Count > 0 ? "`" + typeParameters.Count : string.Empty) + ".g.cs";
+
+        if (CannotImplement(type, containers) is { } problem)
+        {
+            diagnostics.Add(new DiagnosticInfo(
+                GeneratorDiagnostics.InterfaceNotDecorated,
+                LocationInfo.From(type.Locations.FirstOrDefault()),
+                new[] { type.ToDisplayString(MessageFormat), problem }.ToEquatableArray()));
+            return new InterfaceModel(ns, fullName, SymbolText.Unbound(type), decoratorName, hintName, typeParameters, default, default, default, false, diagnostics.ToEquatableArray());
+        }
+
+        var cancellationTokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var methods = new List<(IMethodSymbol Method, INamedTypeSymbol Declaring)>();
+        var properties = new List<PropertyModel>();
+        var events = new List<EventModel>();
+        foreach (var declaring in new[] { type }.Concat(type.AllInterfaces))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var declaringName = SymbolText.Type(declaring);
+            foreach (var member in declaring.GetMembers())
+            {
+                // Static members, sealed (non-virtual) ones and private helpers of default implementations are not
+                // implemented by a class; everything else is, inherited interfaces included.
+                if (member.IsStatic || !(member.IsAbstract || member.IsVirtual) || member.DeclaredAccessibility != Accessibility.Public)
+                {
+                    continue;
+                }
+
+                switch (member)
+                {
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
+                        methods.Add((method, declaring));
+                        break;
+                    case IPropertySymbol property:
+                        properties.Add(new PropertyModel(
+                            property.IsIndexer ? "this" : SymbolText.Identifier(property.Name),
+                            declaringName,
+                            SymbolText.Type(property.Type),
+                            property.ReturnsByRefReadonly ? "ref readonly " : property.ReturnsByRef ? "ref " : string.Empty,
+                            SymbolText.Parameters(property.Parameters, cancellationTokenType),
+                            property.GetMethod is not null,
+                            property.SetMethod is null ? SetterKind.None : property.SetMethod.IsInitOnly ? SetterKind.Init : SetterKind.Set,
+                            SymbolText.NullableAttributes(property.GetAttributes())));
+                        break;
+                    case IEventSymbol @event:
+                        events.Add(new EventModel(SymbolText.Identifier(@event.Name), declaringName, SymbolText.Type(@event.Type)));
+                        break;
+                }
+            }
+        }
+
+        var sameName = methods.GroupBy(m => m.Method.Name).Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => 0);
+        var methodModels = new List<MethodModel>(methods.Count);
+        foreach (var (method, declaring) in methods)
+        {
+            var memberName = method.Name;
+            if (sameName.TryGetValue(method.Name, out var index))
+            {
+                sameName[method.Name] = ++index;
+                memberName += "_" + index;
+            }
+
+            methodModels.Add(ParseMethod(method, declaring, memberName, compilation, cancellationTokenType, typeParameters.Count > 0, diagnostics, cancellationToken));
+        }
+
+        return new InterfaceModel(
+            ns,
+            fullName,
+            SymbolText.Unbound(type),
+            decoratorName,
+            hintName,
+            typeParameters,
+            methodModels.ToEquatableArray(),
+            properties.ToEquatableArray(),
+            events.ToEquatableArray(),
+            true,
+            diagnostics.ToEquatableArray());
+    }
+
+    private static string StripInterfacePrefix(string name) =>
+        name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
+
+    /// <summary>Why a top-level class in the interface's namespace cannot implement it, or null when it can.</summary>
+    private static string? CannotImplement(INamedTypeSymbol type, List<INamedTypeSymbol> containers)
+    {
+        foreach (var symbol in containers.Append(type))
+        {
+            if (symbol.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                return symbol.Name + " is " + symbol.DeclaredAccessibility.ToString().ToLowerInvariant() + ", so no class outside its container can implement it";
+            }
+
+            if (symbol.IsFileLocal)
+            {
+                return symbol.Name + " is file-local, so no generated file can see it";
+            }
+        }
+
+        foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
+        {
+            if (candidate.GetMembers().FirstOrDefault(m => m.IsStatic && m.IsAbstract) is { } member)
+            {
+                return candidate.Name + "." + member.Name + " is static abstract, which a decorator cannot forward";
+            }
+        }
+
+        return null;
+    }
+
+    private static MethodModel ParseMethod(
+        IMethodSymbol method,
+        INamedTypeSymbol declaring,
+        string memberName,
+        Compilation compilation,
+        INamedTypeSymbol? cancellationTokenType,
+        bool interfaceIsGeneric,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var (returnKind, valueType) = ClassifyReturn(method);
+        var cached = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.CachedAttribute);
+        var invalidates = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.InvalidatesCacheAttribute);
+        var model = new MethodModel(
+            SymbolText.Identifier(method.Name),
+            memberName,
+            SymbolText.Type(declaring),
+            SymbolText.Type(method.ReturnType),
+            method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty,
+            returnKind,
+            valueType is null ? null : SymbolText.Type(valueType),
+            SymbolText.TypeParameters(method.TypeParameters),
+            SymbolText.Parameters(method.Parameters, cancellationTokenType),
+            SymbolText.NullableAttributes(method.GetReturnTypeAttributes(), "return: "),
+            MemberBehavior.PassThrough,
+            null,
+            null,
+            null);
+
+        if (cached is null && invalidates is null)
+        {
+            var disposal = declaring.ToDisplayString() is "System.IDisposable" or "System.IAsyncDisposable";
+            return disposal ? model with { Behavior = MemberBehavior.NotOwned } : model;
+        }
+
+        var attribute = (cached ?? invalidates)!;
+        string? problem;
+        var binder = new TemplateBinder(method, compilation, cancellationTokenType, interfaceIsGeneric);
+        if (cached is not null && invalidates is not null)
+        {
+            problem = "it has both [Cached] and [InvalidatesCache]";
+        }
+        else if (UnsupportedShape(method, valueType, cached is not null) is { } shape)
+        {
+            problem = shape;
+        }
+        else if (cached is not null)
+        {
+            if (TryBindCached(cached, binder, valueType!, out var cachedModel, out problem))
+            {
+                return model with { Behavior = MemberBehavior.Cached, Cached = cachedModel, Note = Describe(cached, cancellationToken) };
+            }
+        }
+        else if (TryBindInvalidation(invalidates!, binder, out var invalidation, out problem))
+        {
+            return invalidation is null
+                ? model
+                : model with { Behavior = MemberBehavior.Invalidating, Invalidation = invalidation, Note = Describe(invalidates!, cancellationToken) };
+        }
+
+        diagnostics.Add(new DiagnosticInfo(
+            GeneratorDiagnostics.MethodNotDecorated,
+            LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault()),
+            new[] { method.ToDisplayString(MessageFormat), problem! }.ToEquatableArray()));
+        return model with { Note = "not cached: " + problem };
+    }
+
+    private static string? Describe(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).ToString() is { } text
+            ? "[" + string.Join(" ", text.Split(LineBreaks, StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim())) + "]"
+            : null;
+
+    private static (ReturnKind Kind, ITypeSymbol? ValueType) ClassifyReturn(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            return (ReturnKind.Void, null);
+        }
+
+        if (method.ReturnType is INamedTypeSymbol { ContainingNamespace: { } ns } named && ns.ToDisplayString() == "System.Threading.Tasks")
+        {
+            switch (named.MetadataName)
+            {
+                case "Task":
+                    return (ReturnKind.Task, null);
+                case "ValueTask":
+                    return (ReturnKind.ValueTask, null);
+                case "Task`1":
+                    return (ReturnKind.TaskOfT, named.TypeArguments[0]);
+                case "ValueTask`1":
+                    return (ReturnKind.ValueTaskOfT, named.TypeArguments[0]);
+            }
+        }
+
+        return (ReturnKind.Value, method.ReturnType);
+    }
+
+    private static string? UnsupportedShape(IMethodSymbol method, ITypeSymbol? valueType, bool isCached)
+    {
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return "it returns by reference";
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                return "parameter '" + parameter.Name + "' is passed by reference (ref, out or in)";
+            }
+
+            if (parameter.Type.IsRefLikeType || parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+            {
+                return "parameter '" + parameter.Name + "' is a ref struct or a pointer, which cannot outlive the call";
+            }
+        }
+
+        if (IsAsyncEnumerable(method.ReturnType) || (valueType is not null && IsAsyncEnumerable(valueType)))
+        {
+            return "IAsyncEnumerable<T> results are streamed, not cached";
+        }
+
+        if (!isCached)
+        {
+            return null;
+        }
+
+        if (valueType is null)
+        {
+            return "it returns no value to cache";
+        }
+
+        return valueType.IsRefLikeType || valueType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
+            ? "its result is a ref struct or a pointer, which cannot be stored"
+            : null;
+    }
+
+    private static bool IsAsyncEnumerable(ITypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IAsyncEnumerable<T>";
+
+    private static bool TryBindCached(AttributeData attribute, TemplateBinder binder, ITypeSymbol valueType, out CachedModel? model, out string? problem)
+    {
+        model = null;
+        var key = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+        if (!binder.TryBind(key, isPattern: false, out var keyModel, out var error))
+        {
+            problem = error;
+            return false;
+        }
+
+        string? localTtl = null, redisTtl = null, profile = null;
+        var cacheNull = false;
+        var sharing = 0;
+        var tags = new List<TemplateModel>();
+        foreach (var argument in attribute.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "LocalTtl":
+                    localTtl = argument.Value.Value as string;
+                    break;
+                case "RedisTtl":
+                    redisTtl = argument.Value.Value as string;
+                    break;
+                case "Profile":
+                    profile = argument.Value.Value as string;
+                    break;
+                case "CacheNull":
+                    cacheNull = argument.Value.Value is true;
+                    break;
+                case "Sharing":
+                    sharing = argument.Value.Value is int value ? value : 0;
+                    break;
+                case "Tags" when !argument.Value.IsNull:
+                    foreach (var tag in argument.Value.Values)
+                    {
+                        if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out error))
+                        {
+                            problem = "tag " + error;
+                            return false;
+                        }
+
+                        tags.Add(tagModel!);
+                    }
+
+                    break;
+            }
+        }
+
+        if (!TryDuration(localTtl, "LocalTtl", out var local, out problem) || !TryDuration(redisTtl, "RedisTtl", out var redis, out problem))
+        {
+            return false;
+        }
+
+        string sharingName, reason;
+        switch (sharing)
+        {
+            case 1:
+                (sharingName, reason) = ("Share", "set by [Cached(Sharing = ValueSharing.Share)]");
+                break;
+            case 2:
+                (sharingName, reason) = ("Copy", "set by [Cached(Sharing = ValueSharing.Copy)]");
+                break;
+            default:
+                sharingName = ValueShape.IsImmutable(valueType, out reason) ? "Share" : "Copy";
+                break;
+        }
+
+        model = new CachedModel(
+            keyModel!,
+            tags.ToEquatableArray(),
+            local,
+            redis,
+            string.IsNullOrEmpty(profile) ? null : profile,
+            cacheNull,
+            sharingName,
+            reason,
+            ContainsTypeParameter(valueType) ? null : ValueShape.SchemaTag(valueType));
+        return true;
+    }
+
+    private static bool TryDuration(string? text, string name, out DurationModel? duration, out string? problem)
+    {
+        duration = null;
+        problem = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DurationText.TryParse(text, out var value))
+        {
+            problem = name + " \"" + text + "\" is not " + DurationText.Expected;
+            return false;
+        }
+
+        duration = new DurationModel(value.Ticks, text);
+        return true;
+    }
+
+    private static bool TryBindInvalidation(AttributeData attribute, TemplateBinder binder, out InvalidationModel? model, out string? problem)
+    {
+        model = null;
+        problem = null;
+        var patterns = new List<TemplateModel>();
+        var tags = new List<TemplateModel>();
+        var texts = attribute.ConstructorArguments.Length == 0
+            ? Enumerable.Empty<TypedConstant>()
+            : attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array ? attribute.ConstructorArguments[0].Values : new[] { attribute.ConstructorArguments[0] };
+        foreach (var text in texts)
+        {
+            if (!binder.TryBind(text.Value as string, isPattern: true, out var pattern, out var error))
+            {
+                problem = error;
+                return false;
+            }
+
+            patterns.Add(pattern!);
+        }
+
+        var before = false;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "BeforeInvocation")
+            {
+                before = argument.Value.Value is true;
+            }
+            else if (argument.Key == "Tags" && !argument.Value.IsNull)
+            {
+                foreach (var tag in argument.Value.Values)
+                {
+                    if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out var error))
+                    {
+                        problem = "tag " + error;
+                        return false;
+                    }
+
+                    tags.Add(tagModel!);
+                }
+            }
+        }
+
+        if (patterns.Count > 0 || tags.Count > 0)
+        {
+            model = new InvalidationModel(patterns.ToEquatableArray(), tags.ToEquatableArray(), before);
+        }
+
+        return true;
+    }
+
+    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter),
+        _ => false,
+    };
+}
