@@ -22,6 +22,9 @@ builder.Services.AddSingleton<IGpuService, GpuService>();
 builder.Services.AddSingleton<IUserService, UserService>();
 builder.Services.AddSingleton<IModelCatalog, ModelCatalog>();
 
+// Generated at compile time: wraps IGpuService and IUserService (registered above) in their caching decorators.
+builder.Services.AddCachingDecorators();
+
 // The cache: L1 + Redis from the Cache section and CACHE_* variables; HTTP responses on top of it.
 builder.Services.AddMultiLayerCache(builder.Configuration);
 builder.Services.AddMultiLayerResponseCache();

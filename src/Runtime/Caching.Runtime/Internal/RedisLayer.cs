@@ -25,6 +25,7 @@ internal sealed class RedisLayer : IAsyncDisposable
     private readonly TimeSpan _timeout;
     private int _nextConnection;
     private volatile bool _disposed;
+    private int _subscriptionLost;
     private Task _subscription = Task.CompletedTask;
     private int _unreachableLogged;
 
@@ -550,6 +551,12 @@ internal sealed class RedisLayer : IAsyncDisposable
             {
                 Log.RedisUnreachable(_logger, Endpoint, args.Exception);
             }
+
+            // Only a subscription that was up and then dropped can have missed invalidations.
+            if (subscribe && args.ConnectionType == ConnectionType.Subscription && _subscription.IsCompletedSuccessfully)
+            {
+                Volatile.Write(ref _subscriptionLost, 1);
+            }
         };
         connection.ConnectionRestored += (_, args) =>
         {
@@ -558,7 +565,7 @@ internal sealed class RedisLayer : IAsyncDisposable
                 Log.RedisRestored(_logger, Endpoint);
             }
 
-            if (subscribe && args.ConnectionType == ConnectionType.Subscription)
+            if (subscribe && args.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref _subscriptionLost, 0) == 1)
             {
                 SubscriptionRestored?.Invoke();
             }

@@ -90,7 +90,8 @@ public ref struct CacheKeyBuilder
     public void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
         where T : ISpanFormattable
     {
-        if (value is null)
+        // The type test folds away for value types, so a struct is never boxed for the null check.
+        if (!typeof(T).IsValueType && value is null)
         {
             AppendLiteral(CacheKey.NullToken);
             return;
