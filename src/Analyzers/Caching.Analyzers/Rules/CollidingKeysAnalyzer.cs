@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Threading;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -10,25 +9,24 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE005: two [Cached] key templates that can produce one key while caching different types.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CollidingKeysAnalyzer : DiagnosticAnalyzer
+public sealed class CollidingKeysAnalyzer : RuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.CollidingKeys);
+    /// <summary>Creates the rule.</summary>
+    public CollidingKeysAnalyzer()
+        : base(DiagnosticDescriptors.CollidingKeys)
+    {
+    }
 
     /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    private protected override Action<SymbolAnalysisContext, IMethodSymbol>? Start(CompilationTemplates templates)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        if (templates.Symbols.CachedAttribute is null)
         {
-            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
-            if (templates?.Symbols.CachedAttribute is not null)
-            {
-                var keys = new Lazy<List<(TemplateSite Site, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates.Symbols, keys), SymbolKind.Method);
-            }
-        });
+            return null;
+        }
+
+        var keys = new Lazy<List<(TemplateSite Site, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+        return (context, method) => Analyze(context, method, templates.Symbols, keys);
     }
 
     private static List<(TemplateSite Site, ITypeSymbol Type)> TypedKeys(CompilationTemplates templates)
@@ -46,9 +44,8 @@ public sealed class CollidingKeysAnalyzer : DiagnosticAnalyzer
         return keys;
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols, Lazy<List<(TemplateSite Site, ITypeSymbol Type)>> keys)
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols, Lazy<List<(TemplateSite Site, ITypeSymbol Type)>> keys)
     {
-        var method = (IMethodSymbol)context.Symbol;
         var key = TemplateSites.FindKey(TemplateSites.Read(method, symbols, context.CancellationToken));
         if (key is null || !key.Template.IsValid)
         {

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,29 +7,22 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE004: an [InvalidatesCache] pattern that no [Cached] key template of the compilation can match.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DeadInvalidationAnalyzer : DiagnosticAnalyzer
+public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.DeadInvalidation);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public DeadInvalidationAnalyzer()
+        : base(DiagnosticDescriptors.DeadInvalidation)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
-            if (templates?.Symbols.InvalidatesCacheAttribute is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
+    /// <inheritdoc/>
+    private protected override Action<SymbolAnalysisContext, IMethodSymbol>? Start(CompilationTemplates templates) =>
+        templates.Symbols.InvalidatesCacheAttribute is null
+            ? null
+            : (context, method) => Analyze(context, method, templates);
+
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates)
     {
-        var method = (IMethodSymbol)context.Symbol;
         var sites = TemplateSites.Read(method, templates.Symbols, context.CancellationToken);
         if (!sites.Exists(static site => site.Role == TemplateRole.Pattern && site.Template.IsValid))
         {

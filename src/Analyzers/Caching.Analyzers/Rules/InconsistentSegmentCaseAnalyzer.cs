@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Threading;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -10,30 +9,23 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE010: one literal segment spelled with different letter case at the same position in different templates.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class InconsistentSegmentCaseAnalyzer : DiagnosticAnalyzer
+public sealed class InconsistentSegmentCaseAnalyzer : RuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.InconsistentSegmentCase);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public InconsistentSegmentCaseAnalyzer()
+        : base(DiagnosticDescriptors.InconsistentSegmentCase)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
-            if (templates is not null)
-            {
-                var vocabulary = new Lazy<Vocabulary>(() => new Vocabulary(templates), LazyThreadSafetyMode.ExecutionAndPublication);
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates, vocabulary), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates, Lazy<Vocabulary> vocabulary)
+    /// <inheritdoc/>
+    private protected override Action<SymbolAnalysisContext, IMethodSymbol>? Start(CompilationTemplates templates)
     {
-        var method = (IMethodSymbol)context.Symbol;
+        var vocabulary = new Lazy<Vocabulary>(() => new Vocabulary(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+        return (context, method) => Analyze(context, method, templates, vocabulary);
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates, Lazy<Vocabulary> vocabulary)
+    {
         foreach (var site in TemplateSites.Read(method, templates.Symbols, context.CancellationToken))
         {
             if (site.Role == TemplateRole.Tag || !site.Template.IsValid)

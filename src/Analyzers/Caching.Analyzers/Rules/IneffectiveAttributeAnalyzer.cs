@@ -8,29 +8,17 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE009: [Cached] or [InvalidatesCache] where the generator never looks.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class IneffectiveAttributeAnalyzer : DiagnosticAnalyzer
+public sealed class IneffectiveAttributeAnalyzer : MethodRuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.IneffectiveAttribute);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public IneffectiveAttributeAnalyzer()
+        : base(DiagnosticDescriptors.IneffectiveAttribute)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         var attributes = method.GetAttributes();
         string? reason = null;
         foreach (var attribute in attributes)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Caching.Templates;
 using Microsoft.CodeAnalysis;
@@ -10,33 +9,23 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE008: a TTL string the runtime cannot parse (error), or a LocalTtl longer than the RedisTtl (warning).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class InvalidTtlAnalyzer : DiagnosticAnalyzer
+public sealed class InvalidTtlAnalyzer : MethodRuleAnalyzer
 {
     private const string LocalTtl = "LocalTtl";
     private const string RedisTtl = "RedisTtl";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.InvalidTtl);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public InvalidTtlAnalyzer()
+        : base(DiagnosticDescriptors.InvalidTtl)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols?.CachedAttribute is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override bool AppliesTo(CachingSymbols symbols) => symbols.CachedAttribute is not null;
+
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         foreach (var attribute in method.GetAttributes())
         {
             if (!symbols.IsCached(attribute))

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,29 +6,17 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE003: a key, pattern or tag template the shared grammar rejects.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class MalformedTemplateAnalyzer : DiagnosticAnalyzer
+public sealed class MalformedTemplateAnalyzer : MethodRuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.MalformedTemplate);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public MalformedTemplateAnalyzer()
+        : base(DiagnosticDescriptors.MalformedTemplate)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         foreach (var site in TemplateSites.Read(method, symbols, context.CancellationToken))
         {
             foreach (var error in site.Template.Errors)

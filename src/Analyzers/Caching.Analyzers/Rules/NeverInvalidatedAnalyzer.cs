@@ -1,5 +1,5 @@
+using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,29 +8,22 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE011: a [Cached] key template that no [InvalidatesCache] pattern of the compilation can reach.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class NeverInvalidatedAnalyzer : DiagnosticAnalyzer
+public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NeverInvalidated);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public NeverInvalidatedAnalyzer()
+        : base(DiagnosticDescriptors.NeverInvalidated)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var templates = CompilationTemplates.Create(start.Compilation, start.CancellationToken);
-            if (templates?.Symbols.CachedAttribute is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, templates), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CompilationTemplates templates)
+    /// <inheritdoc/>
+    private protected override Action<SymbolAnalysisContext, IMethodSymbol>? Start(CompilationTemplates templates) =>
+        templates.Symbols.CachedAttribute is null
+            ? null
+            : (context, method) => Analyze(context, method, templates);
+
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates)
     {
-        var method = (IMethodSymbol)context.Symbol;
         var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
         if (key is null || !key.Template.IsValid || IsReached(key, templates.Patterns))
         {

@@ -9,32 +9,20 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE002: a parameter of a [Cached] method that the key does not use.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ParameterNotInKeyAnalyzer : DiagnosticAnalyzer
+public sealed class ParameterNotInKeyAnalyzer : MethodRuleAnalyzer
 {
     /// <summary>The diagnostic property holding the parameter's name, for the code fixes.</summary>
     internal const string ParameterNameKey = "ParameterName";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ParameterNotInKey);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public ParameterNotInKeyAnalyzer()
+        : base(DiagnosticDescriptors.ParameterNotInKey)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         if (method.Parameters.IsEmpty)
         {
             return;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -8,29 +7,20 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE006: a [Cached] method whose result cannot be stored and replayed.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UncacheableResultAnalyzer : DiagnosticAnalyzer
+public sealed class UncacheableResultAnalyzer : MethodRuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UncacheableResult);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public UncacheableResultAnalyzer()
+        : base(DiagnosticDescriptors.UncacheableResult)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols?.CachedAttribute is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override bool AppliesTo(CachingSymbols symbols) => symbols.CachedAttribute is not null;
+
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         if (!HasCached(method, symbols))
         {
             return;

@@ -9,29 +9,17 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE001: a hole that names no parameter, or a member path that does not exist.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnknownHoleAnalyzer : DiagnosticAnalyzer
+public sealed class UnknownHoleAnalyzer : MethodRuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownHole);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public UnknownHoleAnalyzer()
+        : base(DiagnosticDescriptors.UnknownHole)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         foreach (var site in TemplateSites.Read(method, symbols, context.CancellationToken))
         {
             foreach (var hole in site.Template.Holes)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,29 +6,17 @@ namespace Caching.Analyzers.Rules;
 
 /// <summary>CACHE007: a hole whose value type formats every value the same way (typically as its type name).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnstableKeyTextAnalyzer : DiagnosticAnalyzer
+public sealed class UnstableKeyTextAnalyzer : MethodRuleAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnstableKeyText);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public UnstableKeyTextAnalyzer()
+        : base(DiagnosticDescriptors.UnstableKeyText)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = CachingSymbols.TryCreate(start.Compilation);
-            if (symbols is not null)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
-        });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CachingSymbols symbols)
+    /// <inheritdoc/>
+    private protected override void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
         foreach (var site in TemplateSites.Read(method, symbols, context.CancellationToken))
         {
             // Tags are names for groups of entries, not keys; a coarse tag is a choice, not a collision.
