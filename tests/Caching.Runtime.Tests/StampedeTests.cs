@@ -90,4 +90,19 @@ public sealed class StampedeTests(RedisFixture fixture) : IClassFixture<RedisFix
         Assert.False(await redis.GetDatabase().KeyExistsAsync(prefix + ":k"));
         Assert.Equal("ok", await cache.GetOrSetAsync("k", _ => ValueTask.FromResult("ok")));
     }
+
+    [Fact]
+    public async Task A_call_after_a_load_finished_never_reuses_that_load_when_nothing_was_cached()
+    {
+        await using var cache = CacheFactory.Create(fixture.Redis, CacheFactory.UniquePrefix("finished"));
+        var runs = 0;
+
+        // Null results are not cached: each sequential call must reach the source, never a finished flight.
+        for (var i = 0; i < 200; i++)
+        {
+            await cache.GetOrSetAsync<string?>("k", _ => ValueTask.FromResult<string?>(Interlocked.Increment(ref runs) > 0 ? null : "x"));
+        }
+
+        Assert.Equal(200, runs);
+    }
 }

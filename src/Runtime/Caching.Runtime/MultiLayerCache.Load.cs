@@ -102,20 +102,23 @@ public sealed partial class MultiLayerCache
 
     private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
     {
+        // The flight leaves the table before it completes: a caller arriving later must start its own load (which
+        // finds L1 filled, or runs again after an invalidation), never pick up a finished load's possibly stale result.
+        Outcome<T> outcome;
         try
         {
-            var outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, synchronous).ConfigureAwait(false);
-            flight.TrySetResult(outcome);
+            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, synchronous).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             // Every waiter sees the source's exception; nothing was cached.
-            flight.TrySetException(exception);
-        }
-        finally
-        {
             _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+            flight.TrySetException(exception);
+            return;
         }
+
+        _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+        flight.TrySetResult(outcome);
     }
 
     private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
