@@ -1,0 +1,109 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+using Caching.Internal;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Caching.Benchmarks;
+
+/// <summary>
+/// Where our L1 hit spends its time beyond MemoryCache.TryGetValue: each benchmark adds one piece of
+/// <c>MultiLayerCache.TryGetLocal</c> (the L1 MemoryCache's size limit and statistics, the entry wrapper and its
+/// freshness clock, the two Interlocked counters, the two metric instruments), and the last two run the real hit
+/// path with and without a listener on the "Caching" meter (what an OpenTelemetry exporter attaches in production).
+/// Not part of the default run: <c>./build.sh bench --filter '*Anatomy*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShortConfig))]
+public class HitPathAnatomyBenchmarks
+{
+    private const string Key = "user:42:profile";
+    private static readonly CacheEntryOptions OursOptions = new();
+
+    private readonly Profile _value = Payloads.Immutable();
+    private MemoryCache _plain = null!;
+    private LocalCache _local = null!;
+    private CacheMetrics _metrics = null!;
+    private MultiLayerCache _ours = null!;
+    private MultiLayerCache _oursObserved = null!;
+    private MeterListener _listener = null!;
+    private long _hits;
+    private long _requests;
+    private long _observed;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _plain = Contestants.RawMemory();
+        _plain.Set(Key, _value, Contestants.LocalTtl);
+        _local = new LocalCache(100L * 1024 * 1024, TimeSpan.FromMinutes(1));
+        _local.Set(Key, new LocalEntry(_value, null, false, null, long.MaxValue), 207, Contestants.LocalTtl);
+        _metrics = new CacheMetrics(meterFactory: null, static () => 0, static () => 0);
+        _ours = Contestants.Ours(redis: null);
+        _ = _ours.GetOrSet(Key, _value, static v => v, OursOptions);
+
+        // The listener is created before the observed cache, so it sees that cache's meter publish its instruments.
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == CacheMetrics.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => Interlocked.Add(ref _observed, measurement));
+        _listener.Start();
+        _oursObserved = Contestants.Ours(redis: null);
+        _ = _oursObserved.GetOrSet(Key, _value, static v => v, OursOptions);
+        _observed = 0;
+        Check.Same(_value, OursObserved(), nameof(OursObserved));
+        if (Interlocked.Read(ref _observed) == 0)
+        {
+            throw new InvalidOperationException("The meter listener saw no measurement: the observed run would not measure what it claims.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _listener.Dispose();
+        _oursObserved.Dispose();
+        _ours.Dispose();
+        _metrics.Dispose();
+        _local.Dispose();
+        _plain.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "MemoryCache.TryGetValue (default options)")]
+    public object? PlainTryGet() => _plain.TryGetValue(Key, out var value) ? value : null;
+
+    [Benchmark(Description = "L1 MemoryCache (SizeLimit + TrackStatistics)")]
+    public object? LocalTryGet() => _local.TryGet(Key, out var entry) ? entry : null;
+
+    [Benchmark(Description = "+ LocalEntry.IsFresh(Environment.TickCount64)")]
+    public object? LocalFresh() => _local.TryGet(Key, out var entry) && entry!.IsFresh(Environment.TickCount64) ? entry.Value : null;
+
+    [Benchmark(Description = "Environment.TickCount64 alone")]
+    public long TickCount() => Environment.TickCount64;
+
+    [Benchmark(Description = "2 x Interlocked.Increment alone")]
+    public long Interlocks()
+    {
+        Interlocked.Increment(ref _hits);
+        return Interlocked.Increment(ref _requests);
+    }
+
+    [Benchmark(Description = "metrics Request() + Hit(Local), no listener")]
+    public void Metrics()
+    {
+        _metrics.Request();
+        _metrics.Hit(CacheTier.Local);
+    }
+
+    [Benchmark(Description = "ours GetOrSet hit, no meter listener")]
+    public Profile Ours() => _ours.GetOrSet(Key, this, static self => self._value, OursOptions);
+
+    [Benchmark(Description = "ours GetOrSet hit, meter listener on")]
+    public Profile OursObserved() => _oursObserved.GetOrSet(Key, this, static self => self._value, OursOptions);
+}
