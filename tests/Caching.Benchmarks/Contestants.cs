@@ -31,6 +31,20 @@ internal static class Contestants
         RedisTtl = RedisTtl,
     });
 
+    /// <summary>Waits until our cache's Redis connection and backplane subscription answer a set/get probe.</summary>
+    public static void WaitForRedis(MultiLayerCache cache)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (cache.ProbeRedisAsync().AsTask().GetAwaiter().GetResult())
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("Our cache could not reach the benchmark's redis-server.");
+    }
+
     /// <summary>FusionCache; with Redis as its distributed cache (Microsoft's RedisCache + the System.Text.Json serializer) when given.</summary>
     public static FusionCache Fusion(RedisServer? redis)
     {

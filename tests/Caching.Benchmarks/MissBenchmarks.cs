@@ -16,7 +16,7 @@ namespace Caching.Benchmarks;
 [InvocationCount(Invocations, 16)]
 public class MissBenchmarks
 {
-    private const int Invocations = 32_768;
+    private const int Invocations = 8_192;
     private static readonly CacheEntryOptions OursOptions = new();
     private static long s_keySequence;
 

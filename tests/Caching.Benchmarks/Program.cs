@@ -22,7 +22,7 @@ switch (args.FirstOrDefault())
         break;
     case null:
         // One BenchmarkDotNet run (and one summary table, with its own raw baseline) per comparison.
-        BenchmarkRunner.Run([typeof(L1HitImmutableBenchmarks), typeof(L1HitCopyBenchmarks), typeof(L2HitBenchmarks), typeof(MissBenchmarks)], config);
+        BenchmarkRunner.Run([typeof(ProcessWarmUpBenchmarks), typeof(L1HitImmutableBenchmarks), typeof(L1HitCopyBenchmarks), typeof(L2HitBenchmarks), typeof(MissBenchmarks)], config);
         RetainedMemory.Run(RetainedMemory.DefaultEntries);
         await Stampede.RunAsync().ConfigureAwait(false);
         await RedisCommandCount.RunAsync().ConfigureAwait(false);

@@ -46,12 +46,14 @@ internal static class RedisCommandCount
         var skipLocal = new CacheEntryOptions { SkipLocal = true };
         await using (var ours = Contestants.Ours(redis))
         {
+            Contestants.WaitForRedis(ours);
             await ours.GetOrSetAsync(Key, value, static (v, _) => ValueTask.FromResult(v), skipLocal).ConfigureAwait(false);
             await Count(server, "ours GetOrSetAsync, SkipLocal", value, () => ours.GetOrSetAsync(Key, 0, Never, skipLocal).AsTask()).ConfigureAwait(false);
         }
 
         await using (var ours = Contestants.Ours(redis, localEnabled: false))
         {
+            Contestants.WaitForRedis(ours);
             await Count(server, "ours GetOrSetAsync, L1 disabled", value, () => ours.GetOrSetAsync(Key, 0, Never).AsTask()).ConfigureAwait(false);
         }
 

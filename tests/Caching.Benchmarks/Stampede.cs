@@ -38,6 +38,7 @@ internal static class Stampede
         using (var redis = new RedisServer())
         await using (var ours = Contestants.Ours(redis))
         {
+            Contestants.WaitForRedis(ours);
             await Report("ours GetOrSetAsync (L1 + Redis)", (key, factory) => ours.GetOrSetAsync(key, factory, static (f, ct) => new ValueTask<Profile>(f(ct))).AsTask()).ConfigureAwait(false);
         }
 
