@@ -13,7 +13,7 @@ namespace Caching.Benchmarks;
 /// Not part of the default run: <c>./build.sh bench --filter '*Anatomy*'</c>.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortConfig))]
+[Config(typeof(ShortCpuConfig))]
 public class HitPathAnatomyBenchmarks
 {
     private const string Key = "user:42:profile";

@@ -14,7 +14,7 @@ namespace Caching.Benchmarks;
 /// "raw + JSON copy" is the same lookup with a System.Text.Json deserialize. Target: ours ≤ 150 ns.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortConfig))]
+[Config(typeof(ShortCpuConfig))]
 public class L1HitCopyBenchmarks
 {
     private const string Key = "user:42:settings";

@@ -12,7 +12,7 @@ namespace Caching.Benchmarks;
 /// our own (the caller's key string is the only one the target allows; it is built outside the measurement).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortConfig))]
+[Config(typeof(ShortCpuConfig))]
 public class L1HitImmutableBenchmarks
 {
     private const string Key = "user:42:profile";

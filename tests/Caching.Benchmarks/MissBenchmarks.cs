@@ -12,7 +12,7 @@ namespace Caching.Benchmarks;
 /// caches do not grow across iterations). Target: ours ≤ 1.5 µs.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortConfig))]
+[Config(typeof(ShortCpuConfig))]
 [InvocationCount(Invocations, 16)]
 public class MissBenchmarks
 {

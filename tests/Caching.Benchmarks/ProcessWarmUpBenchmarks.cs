@@ -8,7 +8,7 @@ namespace Caching.Benchmarks;
 /// start-up (JIT tiering of BenchmarkDotNet's engine and of the runtime libraries, the host settling): on the shared
 /// machine that made whichever benchmark came first look 3-5× slower. This class absorbs that.
 /// </summary>
-[Config(typeof(ShortConfig))]
+[Config(typeof(ShortCpuConfig))]
 public class ProcessWarmUpBenchmarks
 {
     private const string Key = "warm-up";

@@ -7,7 +7,7 @@ using Caching.Benchmarks;
 // ./build.sh bench stampede        1,000 concurrent callers on one cold key
 // ./build.sh bench commands        Redis commands per L2 hit
 // ./build.sh bench --filter '*L1Hit*'   any BenchmarkDotNet arguments select among the comparisons
-// ./build.sh bench --filter '*Anatomy*' where our L1 hit spends its time (not in the default run)
+// ./build.sh bench --filter '*Anatomy*' '*Clock*'   where our L1 hit and miss spend their time (not in the default run)
 var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "benchmarks"));
 switch (args.FirstOrDefault())
 {

@@ -14,21 +14,36 @@ namespace Caching.Benchmarks;
 /// separate executable, and building this project graph (generator, analyzers, runtime) took over its 2-minute
 /// build timeout on the shared 2-core machine, which alone would eat a third of the suite's 10-minute budget.
 /// </summary>
-public sealed class ShortConfig : ManualConfig
+public class ShortConfig : ManualConfig
 {
     public ShortConfig()
+        : this(cpuTime: false)
     {
-        AddJob(Job.Default
-            .WithId("Short")
+    }
+
+    protected ShortConfig(bool cpuTime)
+    {
+        var job = Job.Default
+            .WithId(cpuTime ? "ShortCpu" : "Short")
             .WithLaunchCount(1)
             .WithWarmupCount(5)
             .WithIterationCount(30)
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(50))
-            .WithToolchain(InProcessEmitToolchain.Instance));
+            .WithToolchain(InProcessEmitToolchain.Instance);
+        AddJob(cpuTime ? job.WithClock(ThreadCpuClock.Instance) : job);
         // Other work on the machine only ever adds time, in bursts: many short iterations, and ratios of their
         // Min and Median, are far steadier than the mean-based Ratio when the machine is busy.
         AddColumn(StatisticColumn.Median, StatisticColumn.Min);
         AddColumn(new RatioOfColumn("Min", static s => s.Min), new RatioOfColumn("Median", static s => s.Median));
         Orderer = new DefaultOrderer(SummaryOrderPolicy.Declared);
+    }
+}
+
+/// <summary><see cref="ShortConfig"/> timed by the benchmark thread's CPU time (<see cref="ThreadCpuClock"/>), for synchronous benchmarks.</summary>
+public sealed class ShortCpuConfig : ShortConfig
+{
+    public ShortCpuConfig()
+        : base(cpuTime: true)
+    {
     }
 }
