@@ -64,6 +64,9 @@ public class HitPathAnatomyBenchmarks
         _ = _oursObserved.GetOrSet(Key, _value, static v => v, OursOptions);
         _observed = 0;
         Check.Same(_value, OursObserved(), nameof(OursObserved));
+
+        // Instruments the runtime records per call report at once; observable ones report when collected.
+        _listener.RecordObservableInstruments();
         if (Interlocked.Read(ref _observed) == 0)
         {
             throw new InvalidOperationException("The meter listener saw no measurement: the observed run would not measure what it claims.");
