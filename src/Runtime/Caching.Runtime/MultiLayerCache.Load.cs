@@ -102,20 +102,24 @@ public sealed partial class MultiLayerCache
 
     private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
     {
+        Outcome<T> outcome;
         try
         {
-            var outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, synchronous).ConfigureAwait(false);
-            flight.TrySetResult(outcome);
+            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, synchronous).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             // Every waiter sees the source's exception; nothing was cached.
-            flight.TrySetException(exception);
-        }
-        finally
-        {
             _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+            flight.TrySetException(exception);
+            return;
         }
+
+        // Leave the table before completing. Removed after, a caller arriving once the load had finished could still
+        // join it and get its value without a read, even when an invalidation ran in between (this thread only has to
+        // be descheduled between the two statements); removed first, such a caller starts its own read.
+        _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+        flight.TrySetResult(outcome);
     }
 
     private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
