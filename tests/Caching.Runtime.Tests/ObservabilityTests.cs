@@ -54,10 +54,11 @@ public sealed class ObservabilityTests(RedisFixture fixture) : IClassFixture<Red
         await podB.GetOrSetAsync("k", _ => ValueTask.FromResult("v"));
         listener.RecordObservableInstruments();
 
-        Assert.Equal(3, measurements.Count(m => m.Name == "cache_requests"));
-        Assert.Equal(1, measurements.Count(m => m.Name == "cache_hits" && m.Layer == "local"));
-        Assert.Equal(1, measurements.Count(m => m.Name == "cache_hits" && m.Layer == "redis"));
-        Assert.Equal(1, measurements.Count(m => m.Name == "cache_misses"));
+        // Requests, hits and misses are observable counters: each pod reports its running totals once per collection.
+        Assert.Equal(3, measurements.Where(m => m.Name == "cache_requests").Sum(m => m.Value));
+        Assert.Equal(1, measurements.Where(m => m.Name == "cache_hits" && m.Layer == "local").Sum(m => m.Value));
+        Assert.Equal(1, measurements.Where(m => m.Name == "cache_hits" && m.Layer == "redis").Sum(m => m.Value));
+        Assert.Equal(1, measurements.Where(m => m.Name == "cache_misses").Sum(m => m.Value));
         Assert.Contains(measurements, m => m.Name == "cache_operation_duration" && m.Value > 0);
         Assert.Contains(measurements, m => m.Name == "cache_local_size" && m.Value > 0);
         Assert.Contains(measurements, m => m.Name == "cache_local_max_size" && m.Value == 100L * 1024 * 1024);

@@ -34,7 +34,6 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private long _redisHits;
     private long _sourceHits;
     private long _misses;
-    private long _totalRequests;
     private long _errors;
     private long _badPayloads;
     private long _invalidations;
@@ -58,7 +57,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
             _local = new LocalCache(options.LocalSizeBytes, options.LocalEviction);
         }
 
-        _metrics = new CacheMetrics(meterFactory, () => _local?.SizeBytes ?? 0, () => _local?.SizeLimitBytes ?? 0);
+        _metrics = new CacheMetrics(meterFactory, Stats, () => _local?.SizeBytes ?? 0, () => _local?.SizeLimitBytes ?? 0);
         if (options.RedisEnabled)
         {
             _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
@@ -142,18 +141,28 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public CacheStatistics Stats() => new()
+    public CacheStatistics Stats()
     {
-        LocalHits = Interlocked.Read(ref _localHits),
-        RedisHits = Interlocked.Read(ref _redisHits),
-        SourceHits = Interlocked.Read(ref _sourceHits),
-        Misses = Interlocked.Read(ref _misses),
-        TotalRequests = Interlocked.Read(ref _totalRequests),
-        Errors = Interlocked.Read(ref _errors),
-        BadPayloads = Interlocked.Read(ref _badPayloads),
-        Invalidations = Interlocked.Read(ref _invalidations),
-        LocalSizeBytes = _local?.SizeBytes ?? 0,
-    };
+        var localHits = Interlocked.Read(ref _localHits);
+        var redisHits = Interlocked.Read(ref _redisHits);
+        var sourceHits = Interlocked.Read(ref _sourceHits);
+        var misses = Interlocked.Read(ref _misses);
+        return new CacheStatistics
+        {
+            LocalHits = localHits,
+            RedisHits = redisHits,
+            SourceHits = sourceHits,
+            Misses = misses,
+
+            // Every request ends in exactly one of these outcomes, so the total is their sum rather than a
+            // fifth counter the L1 hit path would have to increment.
+            TotalRequests = localHits + redisHits + sourceHits + misses,
+            Errors = Interlocked.Read(ref _errors),
+            BadPayloads = Interlocked.Read(ref _badPayloads),
+            Invalidations = Interlocked.Read(ref _invalidations),
+            LocalSizeBytes = _local?.SizeBytes ?? 0,
+        };
+    }
 
     /// <summary>
     /// Checks both tiers with a set/get round trip: L1 always, Redis when enabled. Returns whether Redis answered
@@ -208,10 +217,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out value))
         {
+            // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
+            // counters when a metrics exporter collects, instead of being recorded on every call.
             Interlocked.Increment(ref _localHits);
-            Interlocked.Increment(ref _totalRequests);
-            _metrics.Request();
-            _metrics.Hit(CacheTier.Local);
             return true;
         }
 
@@ -221,25 +229,19 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
     private void Count(CacheTier tier, long startTimestamp, string operation)
     {
-        Interlocked.Increment(ref _totalRequests);
-        _metrics.Request();
         switch (tier)
         {
             case CacheTier.Local:
                 Interlocked.Increment(ref _localHits);
-                _metrics.Hit(CacheTier.Local);
                 break;
             case CacheTier.Redis:
                 Interlocked.Increment(ref _redisHits);
-                _metrics.Hit(CacheTier.Redis);
                 break;
             case CacheTier.Source:
                 Interlocked.Increment(ref _sourceHits);
-                _metrics.Miss();
                 break;
             default:
                 Interlocked.Increment(ref _misses);
-                _metrics.Miss();
                 break;
         }
 

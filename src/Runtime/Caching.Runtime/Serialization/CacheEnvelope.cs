@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Caching.Internal;
@@ -30,7 +29,7 @@ internal static class CacheEnvelope
 
     public static byte[] Write<T>(ICacheSerializer serializer, T value, uint typeTag, long createdUnixMs, long logicalExpiryUnixMs, IReadOnlyList<string>? tags = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new PooledBufferWriter(512);
         var header = buffer.GetSpan(HeaderLength);
         var hasTags = tags is { Count: > 0 };
         header[0] = Magic;
@@ -65,7 +64,7 @@ internal static class CacheEnvelope
         return TryReadTags(bytes, out _, out var offset) ? offset : bytes.Length;
     }
 
-    private static void WriteTags(ArrayBufferWriter<byte> buffer, IReadOnlyList<string> tags)
+    private static void WriteTags(PooledBufferWriter buffer, IReadOnlyList<string> tags)
     {
         var count = Math.Min(tags.Count, ushort.MaxValue);
         BinaryPrimitives.WriteUInt16LittleEndian(buffer.GetSpan(2), (ushort)count);

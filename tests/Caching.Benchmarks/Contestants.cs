@@ -1,0 +1,91 @@
+using Caching.Testing;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace Caching.Benchmarks;
+
+/// <summary>
+/// Builds each contestant the way an application would configure it, with the same time to live (5 min in
+/// memory, 30 min in Redis) so none of them does expiry work the others skip.
+/// </summary>
+internal static class Contestants
+{
+    public static readonly TimeSpan LocalTtl = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan RedisTtl = TimeSpan.FromMinutes(30);
+
+    /// <summary>Plain MemoryCache, as an application would create it without a size limit.</summary>
+    public static MemoryCache RawMemory() => new(new MemoryCacheOptions());
+
+    /// <summary>Ours; Redis is on only when <paramref name="redis"/> is given.</summary>
+    public static MultiLayerCache Ours(RedisServer? redis, bool localEnabled = true) => new(new MultiLayerCacheOptions
+    {
+        KeyPrefix = "bench",
+        LocalEnabled = localEnabled,
+        LocalTtl = LocalTtl,
+        RedisEnabled = redis is not null,
+        RedisConnection = redis?.ConnectionString ?? "127.0.0.1:1",
+        RedisTtl = RedisTtl,
+    });
+
+    /// <summary>Waits until our cache's Redis connection and backplane subscription answer a set/get probe.</summary>
+    public static void WaitForRedis(MultiLayerCache cache)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (cache.ProbeRedisAsync().AsTask().GetAwaiter().GetResult())
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("Our cache could not reach the benchmark's redis-server.");
+    }
+
+    /// <summary>FusionCache; with Redis as its distributed cache (Microsoft's RedisCache + the System.Text.Json serializer) when given.</summary>
+    public static FusionCache Fusion(RedisServer? redis)
+    {
+        var cache = new FusionCache(new FusionCacheOptions
+        {
+            CacheName = "bench",
+            DefaultEntryOptions = new FusionCacheEntryOptions
+            {
+                Duration = LocalTtl,
+                DistributedCacheDuration = RedisTtl,
+            },
+        });
+        if (redis is not null)
+        {
+            cache.SetupDistributedCache(
+                new RedisCache(new RedisCacheOptions { Configuration = redis.ConnectionString, InstanceName = "fusion:" }),
+                new FusionCacheSystemTextJsonSerializer());
+        }
+
+        return cache;
+    }
+
+    /// <summary>HybridCache through its DI registration; with Microsoft's RedisCache as L2 when given. Dispose the provider.</summary>
+    public static (HybridCache Cache, ServiceProvider Services) Hybrid(RedisServer? redis)
+    {
+        var services = new ServiceCollection();
+        if (redis is not null)
+        {
+            services.AddStackExchangeRedisCache(options =>
+            {
+                options.Configuration = redis.ConnectionString;
+                options.InstanceName = "hybrid:";
+            });
+        }
+
+        services.AddHybridCache(options => options.DefaultEntryOptions = new HybridCacheEntryOptions
+        {
+            LocalCacheExpiration = LocalTtl,
+            Expiration = RedisTtl,
+        });
+        var provider = services.BuildServiceProvider();
+        return (provider.GetRequiredService<HybridCache>(), provider);
+    }
+}

@@ -1,0 +1,33 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using Caching.Benchmarks;
+
+// ./build.sh bench                 everything: the BenchmarkDotNet comparisons, then memory, stampede and commands
+// ./build.sh bench memory [N]      retained heap per L1 entry (default N = 100,000)
+// ./build.sh bench stampede        1,000 concurrent callers on one cold key
+// ./build.sh bench commands        Redis commands per L2 hit
+// ./build.sh bench --filter '*L1Hit*'   any BenchmarkDotNet arguments select among the comparisons
+// ./build.sh bench --filter '*Anatomy*' '*Clock*'   where our L1 hit and miss spend their time (not in the default run)
+var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "benchmarks"));
+switch (args.FirstOrDefault())
+{
+    case "memory":
+        RetainedMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : RetainedMemory.DefaultEntries);
+        break;
+    case "stampede":
+        await Stampede.RunAsync().ConfigureAwait(false);
+        break;
+    case "commands":
+        await RedisCommandCount.RunAsync().ConfigureAwait(false);
+        break;
+    case null:
+        // One BenchmarkDotNet run (and one summary table, with its own raw baseline) per comparison.
+        BenchmarkRunner.Run([typeof(ProcessWarmUpBenchmarks), typeof(L1HitImmutableBenchmarks), typeof(L1HitCopyBenchmarks), typeof(L2HitBenchmarks), typeof(MissBenchmarks)], config);
+        RetainedMemory.Run(RetainedMemory.DefaultEntries);
+        await Stampede.RunAsync().ConfigureAwait(false);
+        await RedisCommandCount.RunAsync().ConfigureAwait(false);
+        break;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        break;
+}
