@@ -91,14 +91,15 @@ public sealed class RedisOutageTests
     {
         await using var redis = new RedisServer();
         var prefix = CacheFactory.UniquePrefix("replay");
-        await using var writer = CacheFactory.Create(redis, prefix);
+        await using var writer = CacheFactory.Create(redis, prefix, o => o.RedisTimeout = TimeSpan.FromMilliseconds(300));
         await using var reader = CacheFactory.Create(redis, prefix, o => o.LocalEnabled = false);
         await writer.SetAsync("user:1:profile", "stale");
         await writer.SetAsync("user:2:profile", "stale");
         await writer.SetAsync("order:1", "stale", new CacheEntryOptions { Tags = ["orders"] });
 
         // Redis goes away without losing data: the server sleeps, then answers again with the old values in it.
-        var sleeping = await redis.SleepAsync(TimeSpan.FromSeconds(3));
+        // Long enough for three timed-out invalidations even on a loaded machine.
+        var sleeping = await redis.SleepAsync(TimeSpan.FromSeconds(6));
         await writer.RemoveAsync("user:1:profile");
         await writer.InvalidatePatternAsync("user:2:*");
         await writer.RemoveByTagAsync("orders");
@@ -108,7 +109,7 @@ public sealed class RedisOutageTests
         Assert.Equal("fresh", await writer.GetOrSetAsync("user:1:profile", _ => ValueTask.FromResult("fresh"), new CacheEntryOptions { SkipLocal = true }));
         await sleeping;
 
-        await Eventually.HoldsAsync(() => Task.FromResult(writer.PendingInvalidations == 0), TimeSpan.FromSeconds(10), "the queued invalidations being replayed");
+        await Eventually.HoldsAsync(() => Task.FromResult(writer.PendingInvalidations == 0), TimeSpan.FromSeconds(15), "the queued invalidations being replayed");
         Assert.False((await reader.GetAsync<string>("user:2:profile")).Found);
         Assert.False((await reader.GetAsync<string>("order:1")).Found);
         Assert.NotEqual("stale", (await reader.GetAsync<string>("user:1:profile")).Value);

@@ -19,9 +19,12 @@ public sealed partial class MultiLayerCache
         }
         else
         {
-            if (leader)
+            var run = leader ? RunFlightAsync(flight, key, state, factory, null, effective, synchronous: false) : null;
+            if (run is not null && !cancellationToken.CanBeCanceled)
             {
-                _ = RunFlightAsync(flight, key, state, factory, null, effective, synchronous: false);
+                // A leader that cannot be cancelled follows its load inline: no hop through the completion source,
+                // which runs continuations on the thread pool for the followers' sake.
+                await run.ConfigureAwait(false);
             }
 
             // The caller's token ends only this caller's wait; the load goes on for everybody else.

@@ -169,20 +169,7 @@ public ref struct CacheKeyBuilder
             return;
         }
 
-        AppendLiteral("(");
-        var first = true;
-        foreach (var value in values)
-        {
-            if (!first)
-            {
-                AppendLiteral(",");
-            }
-
-            first = false;
-            AppendElement(value);
-        }
-
-        AppendLiteral(")");
+        AppendElements(values);
     }
 
     /// <summary>
@@ -228,20 +215,7 @@ public ref struct CacheKeyBuilder
                 AppendEscaped(f.ToString(null, CultureInfo.InvariantCulture));
                 break;
             case System.Collections.IEnumerable sequence:
-                AppendLiteral("(");
-                var first = true;
-                foreach (var item in sequence)
-                {
-                    if (!first)
-                    {
-                        AppendLiteral(",");
-                    }
-
-                    first = false;
-                    AppendElement(item);
-                }
-
-                AppendLiteral(")");
+                AppendElements(sequence);
                 break;
             default:
                 AppendValue(value.ToString());
@@ -251,6 +225,24 @@ public ref struct CacheKeyBuilder
 
     /// <summary>How an empty string is written inside a sequence, so <c>[""]</c> differs from <c>[]</c>; escaping never produces it.</summary>
     private const string EmptyElementToken = "%E";
+
+    private void AppendElements(System.Collections.IEnumerable sequence)
+    {
+        AppendLiteral("(");
+        var first = true;
+        foreach (var item in sequence)
+        {
+            if (!first)
+            {
+                AppendLiteral(",");
+            }
+
+            first = false;
+            AppendElement(item);
+        }
+
+        AppendLiteral(")");
+    }
 
     private void AppendElement(object? element)
     {
