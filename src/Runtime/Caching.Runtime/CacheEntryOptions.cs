@@ -12,8 +12,13 @@ public sealed class CacheEntryOptions
     /// <summary>Time to live in Redis.</summary>
     public TimeSpan? RedisTtl { get; init; }
 
-    /// <summary>Tags attached to the entry, for <see cref="IMultiLayerCache.RemoveByTagAsync"/>.</summary>
+    private ulong[]? _tagScopes;
+
+    /// <summary>Tags attached to the entry, for <see cref="IMultiLayerCache.RemoveByTagAsync"/> (at most 255).</summary>
     public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>The tags' invalidation scopes, hashed once per options instance (they are shared across calls).</summary>
+    internal ulong[]? TagScopes => _tagScopes ??= Caching.Invalidation.Scopes.Tags(Tags);
 
     /// <summary>Bypass the in-process cache for this entry.</summary>
     public bool SkipLocal { get; init; }

@@ -1,4 +1,5 @@
 using Caching.Internal;
+using Caching.Invalidation;
 
 namespace Caching;
 
@@ -68,16 +69,13 @@ public sealed partial class MultiLayerCache
         cancellationToken.ThrowIfCancellationRequested();
         var start = Timestamp();
         var effective = Resolve<T>(options);
-        var epoch = _invalidationLog.CurrentEpoch;
-        if (_redis is not null && !effective.SkipRedis && IsRedisTrusted)
+        if (_redis is not null && !effective.SkipRedis)
         {
-            var read = await _redis.GetAsync(key, synchronous: false).ConfigureAwait(false);
-            if (read.Status == RedisReadStatus.Hit && TryDecode(key, read.Bytes!, effective, out T value, out var header)
-                && header.LogicalExpiryUnixMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
+            var read = await ReadRedisAsync<T>(key, effective, synchronous: false).ConfigureAwait(false);
+            if (read.Found && read.Fresh)
             {
-                FillLocalFromRedis(key, value, read.Bytes!, header, effective, epoch);
                 Count(CacheTier.Redis, start, "get");
-                return new CacheResult<T>(true, value, CacheTier.Redis);
+                return new CacheResult<T>(true, read.Value, CacheTier.Redis);
             }
         }
 
@@ -126,12 +124,12 @@ public sealed partial class MultiLayerCache
 
     private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
     {
-        // Captured before anything is read: an invalidation after this point voids this load's writes.
-        var epoch = _invalidationLog.CurrentEpoch;
+        // Taken before anything is read: an invalidation after this instant is newer than whatever this load finds.
+        var ticket = _invalidation.BeginLoad();
         Stale<T>? stale = null;
 
         // A flight that just finished may have filled L1 between this caller's miss and its joining.
-        if (_local is not null && !effective.SkipLocal && _local.TryGet(key, out var entry))
+        if (_local is not null && !effective.SkipLocal && _local.TryGet(key, out var entry) && _invalidation.IsUsable(key, entry!))
         {
             if (entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out T fresh))
             {
@@ -144,21 +142,17 @@ public sealed partial class MultiLayerCache
             }
         }
 
-        if (_redis is not null && !effective.SkipRedis && IsRedisTrusted)
+        if (_redis is not null && !effective.SkipRedis)
         {
-            var read = await _redis.GetAsync(key, synchronous).ConfigureAwait(false);
-            if (read.Status == RedisReadStatus.Hit && TryDecode(key, read.Bytes!, effective, out T value, out var header))
+            var read = await ReadRedisAsync<T>(key, effective, synchronous).ConfigureAwait(false);
+            if (read.Found && read.Fresh)
             {
-                if (header.LogicalExpiryUnixMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
-                {
-                    FillLocalFromRedis(key, value, read.Bytes!, header, effective, epoch);
-                    return new Outcome<T>(value, CacheTier.Redis, read.Bytes);
-                }
+                return new Outcome<T>(read.Value, CacheTier.Redis, read.Envelope);
+            }
 
-                if (effective.FailSafe)
-                {
-                    stale = new Stale<T>(value, CacheTier.Redis);
-                }
+            if (read.Found && effective.FailSafe)
+            {
+                stale = new Stale<T>(read.Value, CacheTier.Redis);
             }
         }
 
@@ -173,113 +167,128 @@ public sealed partial class MultiLayerCache
             return new Outcome<T>(stale.Value.Value, stale.Value.Tier, null);
         }
 
-        var envelope = await StoreAsync(key, loaded, effective, epoch, synchronous).ConfigureAwait(false);
-        return new Outcome<T>(loaded, CacheTier.Source, envelope);
+        var stored = await StoreAsync(key, loaded, effective, ticket, synchronous).ConfigureAwait(false);
+        return new Outcome<T>(loaded, CacheTier.Source, stored.Envelope);
     }
 
-    /// <summary>Writes a value to both tiers unless an invalidation since <paramref name="epoch"/> concerns it. Returns the envelope, or null when nothing was cached.</summary>
-    private async ValueTask<byte[]?> StoreAsync<T>(string key, T value, EffectiveOptions effective, long epoch, bool synchronous)
+    /// <summary>
+    /// Reads a key from Redis and checks it with the invalidation coordinator; a usable entry fills L1. Found: the
+    /// entry is valid (not invalidated), Fresh: and within its logical expiry (else only fail-safe may use it).
+    /// </summary>
+    private async ValueTask<RedisEntry<T>> ReadRedisAsync<T>(string key, EffectiveOptions effective, bool synchronous)
+    {
+        var read = await _redis!.GetAsync(key, synchronous).ConfigureAwait(false);
+        if (read.Status != RedisReadStatus.Hit || !TryDecode(key, read.Bytes!, effective, out T value, out var header))
+        {
+            return default;
+        }
+
+        var epoch = _knowledge.Epoch;
+        var tagScopes = CacheEnvelope.TagScopes(read.Bytes);
+        var scopes = tagScopes.IsEmpty ? null : tagScopes.ToArray();
+        if (!await _invalidation.MayUseFromRedisAsync(key, header.Stamp, scopes, synchronous).ConfigureAwait(false))
+        {
+            return default;
+        }
+
+        var fresh = header.LogicalExpiryUs > _invalidation.Clock.Low();
+        if (fresh)
+        {
+            FillLocalFromRedis(key, value, read.Bytes!, header, scopes, effective, epoch);
+        }
+
+        return new RedisEntry<T>(true, fresh, value, read.Bytes);
+    }
+
+    /// <summary>
+    /// Writes a value to both tiers unless an invalidation since <paramref name="ticket"/> concerns it. In Redis the
+    /// write is conditional: a newer value or a later removal's tombstone already there wins.
+    /// </summary>
+    private async ValueTask<Stored> StoreAsync<T>(string key, T value, EffectiveOptions effective, LoadTicket ticket, bool synchronous)
     {
         if (value is null && !effective.CacheNull)
         {
-            return null;
+            return default;
         }
 
         var writesLocal = _local is not null && !effective.SkipLocal;
         var writesRedis = _redis is not null && !effective.SkipRedis;
         if (!writesLocal && !writesRedis)
         {
-            return null;
+            return default;
         }
 
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var nowUs = _invalidation.Clock.Low();
         byte[] envelope;
         try
         {
-            envelope = CacheEnvelope.Write(_serializer, value, TypeTagFor<T>(effective.SchemaTag), nowMs, nowMs + (long)effective.RedisTtl.TotalMilliseconds, effective.Tags);
+            envelope = CacheEnvelope.Write(_serializer, value, TypeTagFor<T>(effective.SchemaTag), ticket.Stamp, nowUs + (long)effective.RedisTtl.TotalMicroseconds, effective.TagScopes);
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
             Log.BadPayload(_logger, key, "the value could not be serialized, so it is returned without caching", exception);
-            return null;
+            return default;
         }
 
         var payloadLength = envelope.Length - CacheEnvelope.PayloadOffset(envelope);
         if (payloadLength > _options.MaxValueBytes)
         {
             Log.ValueTooLarge(_logger, key, payloadLength, _options.MaxValueBytes);
-            return null;
+            return default;
         }
 
-        if (_invalidationLog.InvalidatedSince(epoch, key, effective.Tags))
+        var epoch = _knowledge.Epoch;
+        if (!_invalidation.MayStore(key, ticket, effective.TagScopes))
         {
             Log.StaleSetPrevented(_logger, key);
-            return null;
+            return new Stored(null, false, RedisStatus.Refused);
         }
 
-        if (writesLocal)
-        {
-            WriteLocal(key, value, envelope, effective, effective.LocalTtl);
-        }
-
+        var local = writesLocal && WriteLocal(key, value, envelope, effective.TagScopes, ticket, effective, effective.LocalTtl, epoch);
+        var redis = RedisStatus.Unavailable;
         if (writesRedis)
         {
+            // The entry's physical life counts from the load's start, so it never outlives an invalidation's mark.
             var physical = effective.FailSafe ? effective.RedisTtl + effective.FailSafeMaxDuration : effective.RedisTtl;
-            if (await _redis!.SetAsync(key, envelope, physical, effective.Tags, synchronous).ConfigureAwait(false))
-            {
-                _recentWrites.Add(key, effective.Tags);
-            }
+            var remainingMs = (long)Math.Min(physical.TotalMilliseconds, _options.MaxEntryLifetime.TotalMilliseconds) - ((nowUs - ticket.Stamp) / 1000);
+            redis = await _redis!.StoreAsync(key, envelope, ticket.Stamp, remainingMs, synchronous).ConfigureAwait(false);
         }
 
-        // An invalidation that arrived while we were writing: undo, it must win.
-        if (_invalidationLog.InvalidatedSince(epoch, key, effective.Tags))
-        {
-            _local?.Remove(key);
-            if (writesRedis)
-            {
-                if (synchronous)
-                {
-                    _ = _redis!.DeleteAsync([key]).AsTask();
-                }
-                else
-                {
-                    await _redis!.DeleteAsync([key]).ConfigureAwait(false);
-                }
-            }
-
-            return null;
-        }
-
-        return envelope;
+        return new Stored(envelope, local, redis);
     }
 
-    private void FillLocalFromRedis<T>(string key, T value, byte[] envelope, EnvelopeHeader header, EffectiveOptions effective, long epoch)
+    private void FillLocalFromRedis<T>(string key, T value, byte[] envelope, EnvelopeHeader header, ulong[]? tagScopes, EffectiveOptions effective, long epoch)
     {
-        if (_local is null || effective.SkipLocal || _invalidationLog.InvalidatedSince(epoch, key, header.Tags ?? effective.Tags))
+        if (_local is null || effective.SkipLocal)
         {
             return;
         }
 
-        // L1 never outlives the Redis entry's own logical expiry, and keeps the tags the writer stored.
-        var remaining = TimeSpan.FromMilliseconds(header.LogicalExpiryUnixMs - _time.GetUtcNow().ToUnixTimeMilliseconds());
-        var withTags = header.Tags is null ? effective : effective with { Tags = header.Tags };
-        WriteLocal(key, value, envelope, withTags, remaining < effective.LocalTtl ? remaining : effective.LocalTtl);
+        // L1 never outlives the Redis entry's own logical expiry.
+        var remaining = TimeSpan.FromMicroseconds(header.LogicalExpiryUs - _invalidation.Clock.Low());
+        var ticket = new LoadTicket(header.Stamp, _invalidation.Clock.Era);
+        WriteLocal(key, value, envelope, tagScopes, ticket, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl, epoch);
     }
 
-    private void WriteLocal<T>(string key, T value, byte[] envelope, EffectiveOptions effective, TimeSpan freshFor)
+    /// <summary>
+    /// Puts an entry in L1 under the key's lock, unless a newer one is there or a removal since the load began
+    /// forbids it. The entry starts validated at <paramref name="epoch"/>, read before its checks: an invalidation
+    /// that lands in between makes its first hit check it again.
+    /// </summary>
+    private bool WriteLocal<T>(string key, T value, byte[] envelope, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch)
     {
         if (freshFor <= TimeSpan.Zero)
         {
-            return;
+            return false;
         }
 
         var logicalExpiry = Environment.TickCount64 + (long)freshFor.TotalMilliseconds;
         var physical = effective.FailSafe ? freshFor + effective.FailSafeMaxDuration : freshFor;
-        var tags = effective.Tags is { Count: > 0 } list ? [.. list] : (string[]?)null;
         var entry = effective.Share
-            ? new LocalEntry(value, null, value is null, tags, logicalExpiry)
-            : new LocalEntry(null, envelope, value is null, tags, logicalExpiry);
-        _local!.Set(key, entry, envelope.Length, physical);
+            ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry)
+            : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry);
+        entry.ValidatedEpoch = epoch;
+        return _local!.SetIfNewer(key, entry, envelope.Length, physical, (this, key, ticket, tagScopes), static s => s.Item1._invalidation.MayStore(s.key, s.ticket, s.tagScopes));
     }
 
     /// <summary>The leader gets the instance the source produced; followers of a copy-on-read entry get their own copy.</summary>
@@ -298,4 +307,9 @@ public sealed partial class MultiLayerCache
     private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope);
 
     private readonly record struct Stale<T>(T Value, CacheTier Tier);
+
+    /// <summary>What a store did: the envelope it wrote (null: nothing was cached), whether L1 took it, and Redis's answer.</summary>
+    private readonly record struct Stored(byte[]? Envelope, bool Local, RedisStatus Redis);
+
+    private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope);
 }

@@ -45,7 +45,12 @@ public sealed partial class MultiLayerCache
         value = default!;
         if (!CacheEnvelope.TryReadHeader(bytes, TypeTagFor<T>(effective.SchemaTag), out header, out var problem))
         {
-            RejectPayload(key, problem, null);
+            // A tombstone is a removal, not damage: a plain miss.
+            if (problem != EnvelopeProblem.Tombstone)
+            {
+                RejectPayload(key, CacheEnvelope.Describe(problem), null);
+            }
+
             return false;
         }
 
@@ -97,6 +102,7 @@ public sealed partial class MultiLayerCache
             FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
             CacheNull: options.CacheNull,
             Tags: options.Tags,
+            TagScopes: options.TagScopes,
             Share: options.Sharing switch
             {
                 ValueSharing.Share => true,
@@ -115,6 +121,7 @@ public sealed partial class MultiLayerCache
         TimeSpan FailSafeMaxDuration,
         bool CacheNull,
         IReadOnlyList<string>? Tags,
+        ulong[]? TagScopes,
         bool Share,
         string? SchemaTag);
 }

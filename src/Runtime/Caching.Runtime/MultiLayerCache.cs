@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Caching.Internal;
+using Caching.Invalidation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +11,8 @@ namespace Caching;
 /// <summary>
 /// The two-tier cache: L1 in process, L2 Redis, then the source. This file is the policy and the hot path; the
 /// tiers' I/O and failure handling live in <c>Internal/LocalCache</c> and <c>Internal/RedisLayer</c>, loads in
-/// <c>MultiLayerCache.Load.cs</c>, invalidation and the backplane in <c>MultiLayerCache.Invalidation.cs</c>.
+/// <c>MultiLayerCache.Load.cs</c>; the invalidation protocol and the backplane are owned by
+/// <c>Invalidation/InvalidationCoordinator</c>, which every read and write asks whether an entry may be used or stored.
 /// </summary>
 public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable, IDisposable
 {
@@ -23,8 +25,8 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly LocalCache? _local;
     private readonly RedisLayer? _redis;
     private readonly CacheMetrics _metrics;
-    private readonly InvalidationLog _invalidationLog = new();
-    private readonly RecentWrites _recentWrites;
+    private readonly InvalidationCoordinator _invalidation;
+    private readonly Knowledge _knowledge;
     private readonly ConcurrentDictionary<string, object> _flights = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Type Type, string? Schema), uint> _typeTags = new();
     private readonly CancellationTokenSource _lifetime = new();
@@ -51,7 +53,6 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _serializer = options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions);
-        _recentWrites = new RecentWrites(options.StaleSetWindow);
         if (options.LocalEnabled)
         {
             _local = new LocalCache(options.LocalSizeBytes, options.LocalEviction);
@@ -61,12 +62,11 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         if (options.RedisEnabled)
         {
             _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
-            _redis.MessageReceived += OnBackplaneMessage;
-            _redis.SubscriptionRestored += OnBackplaneRestored;
-            _redis.Recovered += ReplayPendingInBackground;
         }
 
-        _replayTimer = _time.CreateTimer(static state => ((MultiLayerCache)state!).ReplayPendingInBackground(), this, ReplayInterval, ReplayInterval);
+        _invalidation = new InvalidationCoordinator(options, _local, _redis, _logger, _metrics, _time, _instanceId);
+        _knowledge = _invalidation.Knowledge;
+        _metrics.ObservePending(() => _invalidation.PendingCount);
         Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);
     }
 
@@ -130,14 +130,18 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         var effective = Resolve<T>(options ?? DefaultEntryOptions) with { CacheNull = true };
 
-        // A load of this key already in flight started before this write: it must not overwrite it.
-        var invalidation = new Invalidation(InvalidationKind.Key, key);
-        _invalidationLog.Record(invalidation);
-        await StoreAsync(key, value, effective, _invalidationLog.CurrentEpoch, synchronous: false).ConfigureAwait(false);
-        if (_redis is not null)
+        // A value the caller writes is newer than any load of the key in flight: its stamp makes them lose to it in
+        // L1 and in Redis. It is not an invalidation of itself: the other nodes only drop their older copies.
+        var ticket = _invalidation.BeginWrite();
+        var stored = await StoreAsync(key, value, effective, ticket, synchronous: false).ConfigureAwait(false);
+        if (stored.Envelope is null)
         {
-            await _redis.PublishAsync(invalidation.ToMessage(_instanceId)).ConfigureAwait(false);
+            // Set means replace: a value that cannot be cached must not leave the old one behind, on any tier or node.
+            await _invalidation.RemoveKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        await _invalidation.ReplaceKeyAsync(key, ticket.Stamp, redisHoldsIt: stored.Redis is RedisStatus.Done or RedisStatus.Refused, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -184,7 +188,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         var key = "__health:" + _instanceId;
-        _local.Set(key, new LocalEntry("ok", null, false, null, long.MaxValue), 2, TimeSpan.FromSeconds(5));
+        _local.Set(key, new LocalEntry("ok", null, false, null, long.MaxValue, long.MaxValue), 2, TimeSpan.FromSeconds(5));
         var found = _local.TryGet(key, out var entry) && entry!.Value is "ok";
         _local.Remove(key);
         return found;
@@ -202,7 +206,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _replayTimer.DisposeAsync().ConfigureAwait(false);
+        await _invalidation.DisposeAsync().ConfigureAwait(false);
         if (_redis is not null)
         {
             await _redis.DisposeAsync().ConfigureAwait(false);
@@ -215,7 +219,8 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
     private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value)
     {
-        if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out value))
+        if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
+            && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
             // counters when a metrics exporter collects, instead of being recorded on every call.

@@ -59,6 +59,8 @@ internal static class CacheSettingsReader
         ReadDuration(section?["BreakerDuration"], "Cache:BreakerDuration", v => options.BreakerDuration = v);
         ReadBool(section?["FailSafe"], "Cache:FailSafe", v => options.FailSafe = v);
         ReadDuration(section?["FailSafeMaxDuration"], "Cache:FailSafeMaxDuration", v => options.FailSafeMaxDuration = v);
+        ReadDuration(section?["StaleSetWindow"], "Cache:StaleSetWindow", v => options.StaleSetWindow = v);
+        ReadDuration(section?["MaxEntryLifetime"], "Cache:MaxEntryLifetime", v => options.MaxEntryLifetime = v);
 
         if (section is not null)
         {

@@ -53,8 +53,28 @@ public sealed class MultiLayerCacheOptions
     /// <summary>How long past its expiry a value may be served by fail-safe.</summary>
     public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long after a load this node remembers the keys it wrote to Redis, to re-delete them if a concurrent invalidation from another node arrives late.</summary>
+    /// <summary>
+    /// The longest a load may run and still store its value (default 10 s). A removal's tombstone in Redis and this
+    /// node's record of recent removals and run-time patterns last this long; a slower load returns its value uncached.
+    /// </summary>
     public TimeSpan StaleSetWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest any entry lives in Redis, fail-safe included (default 1 day); longer TTLs are cut to it. An
+    /// invalidation's mark is kept in Redis this long, because an entry older than the mark may live that long.
+    /// Each distinct scope invalidated (a key prefix such as <c>user:42:</c>, or a tag) costs about 100 bytes of Redis
+    /// memory for this period.
+    /// </summary>
+    public TimeSpan MaxEntryLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How many invalidation marks this node keeps in memory (default 100,000); beyond it the oldest are re-read from Redis when needed.</summary>
+    public int InvalidationScopeCapacity { get; set; } = 100_000;
+
+    /// <summary>How many recent run-time (SCAN) patterns this node checks entries against (default 1,024); beyond it older entries are treated as invalidated.</summary>
+    public int InvalidationPatternCapacity { get; set; } = 1024;
+
+    /// <summary>How many invalidations wait for Redis during an outage (default 10,000, de-duplicated); beyond it they collapse into one invalidation of the whole key prefix.</summary>
+    public int MaxPendingInvalidations { get; set; } = 10_000;
 
     /// <summary>Named entry profiles (<c>Cache:Profiles:{name}:LocalTtl</c> ...), matched ignoring case.</summary>
     public IDictionary<string, CacheProfile> Profiles { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
@@ -82,6 +102,11 @@ public sealed class MultiLayerCacheOptions
         Require(BreakerFailureThreshold > 0, "Cache:BreakerFailureThreshold", BreakerFailureThreshold, "a positive number");
         Require(BreakerDuration > TimeSpan.Zero, "Cache:BreakerDuration", BreakerDuration, "a positive duration");
         Require(FailSafeMaxDuration >= TimeSpan.Zero, "Cache:FailSafeMaxDuration", FailSafeMaxDuration, "a duration");
+        Require(StaleSetWindow > TimeSpan.Zero, "Cache:StaleSetWindow", StaleSetWindow, "a positive duration");
+        Require(MaxEntryLifetime > TimeSpan.Zero, "Cache:MaxEntryLifetime", MaxEntryLifetime, "a positive duration");
+        Require(InvalidationScopeCapacity >= 16, "Cache:InvalidationScopeCapacity", InvalidationScopeCapacity, "a number of at least 16");
+        Require(InvalidationPatternCapacity >= 1, "Cache:InvalidationPatternCapacity", InvalidationPatternCapacity, "a positive number");
+        Require(MaxPendingInvalidations >= 1, "Cache:MaxPendingInvalidations", MaxPendingInvalidations, "a positive number");
         Require(!string.IsNullOrWhiteSpace(KeyPrefix), "CACHE_KEY_PREFIX", KeyPrefix, "a non-empty prefix");
         foreach (var c in KeyPrefix)
         {

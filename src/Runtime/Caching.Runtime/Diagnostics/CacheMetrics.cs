@@ -24,6 +24,7 @@ internal sealed class CacheMetrics : IDisposable
     private readonly bool _ownsMeter;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _invalidations;
+    private readonly Counter<long> _invalidationsDropped;
     private readonly Histogram<double> _duration;
 
     public CacheMetrics(IMeterFactory? meterFactory, Func<CacheStatistics> statistics, Func<long> localSize, Func<long> localMaxSize)
@@ -42,7 +43,8 @@ internal sealed class CacheMetrics : IDisposable
         _meter.CreateObservableCounter("cache_hits", () => Hits(statistics()), description: "Lookups answered by a cache tier, by layer.");
         _meter.CreateObservableCounter("cache_misses", () => Misses(statistics()), description: "Lookups no cache tier could answer.");
         _errors = _meter.CreateCounter<long>("cache_errors", description: "Redis operations that failed or timed out, and unreadable payloads.");
-        _invalidations = _meter.CreateCounter<long>("cache_invalidations", description: "Invalidations by kind (key, pattern, tag).");
+        _invalidations = _meter.CreateCounter<long>("cache_invalidations", description: "Invalidations by kind (key, scope: a segment-prefix pattern or a tag, pattern: a run-time pattern applied by SCAN, all).");
+        _invalidationsDropped = _meter.CreateCounter<long>("cache_invalidations_dropped", description: "Invalidations Redis refused for good (permissions, script errors), even in their whole-prefix form.");
         _duration = _meter.CreateHistogram(
             "cache_operation_duration",
             unit: "s",
@@ -55,13 +57,19 @@ internal sealed class CacheMetrics : IDisposable
 
     public void Error(string operation) => _errors.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
-    public void Invalidation(InvalidationKind kind) => _invalidations.Add(1, new KeyValuePair<string, object?>("kind", kind switch
+    public void Invalidation(Caching.Invalidation.InvalidationKind kind) => _invalidations.Add(1, new KeyValuePair<string, object?>("kind", kind switch
     {
-        InvalidationKind.Key => "key",
-        InvalidationKind.Pattern => "pattern",
-        InvalidationKind.Tag => "tag",
+        Caching.Invalidation.InvalidationKind.Key => "key",
+        Caching.Invalidation.InvalidationKind.Pattern => "pattern",
+        Caching.Invalidation.InvalidationKind.Scope => "scope",
         _ => "all",
     }));
+
+    public void InvalidationDropped() => _invalidationsDropped.Add(1);
+
+    /// <summary>Observes the replay queue's length (set once the cache has built its coordinator).</summary>
+    public void ObservePending(Func<int> pending) =>
+        _meter.CreateObservableGauge("cache_invalidations_pending", pending, description: "Invalidations waiting for Redis to come back.");
 
     public bool DurationEnabled => _duration.Enabled;
 

@@ -29,10 +29,10 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "Source failed for key {Key}; serving the stale value from {Tier} (fail-safe).")]
     public static partial void FailSafeServed(ILogger logger, string key, CacheTier tier, Exception exception);
 
-    [LoggerMessage(9, LogLevel.Warning, "Invalidation {Kind} '{Text}' could not reach Redis; queued for replay (Redis reads are paused until it is applied).")]
-    public static partial void InvalidationQueued(ILogger logger, char kind, string text);
+    [LoggerMessage(9, LogLevel.Warning, "Invalidations cannot reach Redis; they are applied on this node and queued for replay (logged once per outage).")]
+    public static partial void InvalidationsQueued(ILogger logger);
 
-    [LoggerMessage(10, LogLevel.Information, "Replayed {Count} queued invalidation(s) on Redis; Redis reads resume.")]
+    [LoggerMessage(10, LogLevel.Information, "Replayed {Count} queued invalidation(s) on Redis.")]
     public static partial void InvalidationsReplayed(ILogger logger, int count);
 
     [LoggerMessage(11, LogLevel.Debug, "Load for key {Key} crossed an invalidation; its value is returned but not cached.")]
@@ -43,6 +43,18 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Information, "Backplane reconnected; the in-process cache was cleared because invalidations may have been missed.")]
     public static partial void BackplaneReconnected(ILogger logger);
+
+    [LoggerMessage(15, LogLevel.Error, "Redis refuses {Operation} for {Target} ({Reason}); the cache will not retry it. Check the Redis user's permissions.")]
+    public static partial void RedisRejected(ILogger logger, string operation, string target, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Invalidation {Kind} '{Target}' was refused by Redis; the whole key prefix was invalidated instead.")]
+    public static partial void InvalidationWidened(ILogger logger, char kind, string target);
+
+    [LoggerMessage(17, LogLevel.Error, "Invalidation {Kind} '{Target}' was refused by Redis and dropped; other nodes keep their copies until they expire.")]
+    public static partial void InvalidationDropped(ILogger logger, char kind, string target);
+
+    [LoggerMessage(18, LogLevel.Warning, "The Redis reference clock moved outside its error bounds (a clock step or a failover); this node's invalidation knowledge and L1 were reset.")]
+    public static partial void ClockStepped(ILogger logger);
 
     [LoggerMessage(14, LogLevel.Information, "Cache started: L1 {LocalState} ({LocalMb} MB), Redis {RedisState} at {Endpoint}, key prefix '{Prefix}'.")]
     public static partial void Started(ILogger logger, string localState, long localMb, string redisState, string endpoint, string prefix);

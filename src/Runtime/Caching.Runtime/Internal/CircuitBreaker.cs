@@ -1,21 +1,52 @@
 namespace Caching.Internal;
 
 /// <summary>
-/// Stops calling Redis after <c>threshold</c> consecutive failures for <c>duration</c>; afterwards calls go through
-/// again, and the first one that fails re-opens it at once (the failure count is only reset by a success).
+/// Stops calling Redis after <c>threshold</c> consecutive failures. After <c>duration</c> it half-opens: exactly one
+/// call goes through as a probe while the others still skip Redis; the probe's success closes it, its failure opens it
+/// for another period. The cache also closes it at once when the client reports the connection restored, so recovery
+/// follows the connection rather than a timer.
 /// </summary>
 internal sealed class CircuitBreaker(int threshold, TimeSpan duration, TimeProvider time)
 {
+    private readonly long _durationTicks = (long)(duration.TotalSeconds * time.TimestampFrequency);
     private int _consecutiveFailures;
     private long _openUntilTimestamp;
+    private long _probeStartedTimestamp;
 
-    public bool AllowsCall => time.GetTimestamp() >= Volatile.Read(ref _openUntilTimestamp);
+    /// <summary>True while calls go through: closed, or open with its period over (a probe may be taken).</summary>
+    public bool AllowsCall => Volatile.Read(ref _consecutiveFailures) < threshold || time.GetTimestamp() >= Volatile.Read(ref _openUntilTimestamp);
 
-    public bool IsOpen => !AllowsCall;
+    public bool IsOpen => Volatile.Read(ref _consecutiveFailures) >= threshold;
 
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
-    /// <summary>Returns true when this success closed a breaker that had failures.</summary>
+    /// <summary>
+    /// Asks to make a call. Closed: yes. Open: no, except for one probe once the period is over (a probe that never
+    /// reports back is replaced after another period, so a lost one cannot keep the breaker open).
+    /// </summary>
+    public bool TryEnter()
+    {
+        if (Volatile.Read(ref _consecutiveFailures) < threshold)
+        {
+            return true;
+        }
+
+        var now = time.GetTimestamp();
+        if (now < Volatile.Read(ref _openUntilTimestamp))
+        {
+            return false;
+        }
+
+        var probe = Volatile.Read(ref _probeStartedTimestamp);
+        if (probe != 0 && now - probe < _durationTicks)
+        {
+            return false;
+        }
+
+        return Interlocked.CompareExchange(ref _probeStartedTimestamp, now, probe) == probe;
+    }
+
+    /// <summary>Returns true when this success closed a breaker that was open.</summary>
     public bool RecordSuccess()
     {
         if (Volatile.Read(ref _consecutiveFailures) == 0)
@@ -25,6 +56,7 @@ internal sealed class CircuitBreaker(int threshold, TimeSpan duration, TimeProvi
 
         var previous = Interlocked.Exchange(ref _consecutiveFailures, 0);
         Volatile.Write(ref _openUntilTimestamp, 0);
+        Volatile.Write(ref _probeStartedTimestamp, 0);
         return previous >= threshold;
     }
 
@@ -37,8 +69,8 @@ internal sealed class CircuitBreaker(int threshold, TimeSpan duration, TimeProvi
             return false;
         }
 
-        var until = time.GetTimestamp() + (long)(duration.TotalSeconds * time.TimestampFrequency);
-        Volatile.Write(ref _openUntilTimestamp, until);
+        Volatile.Write(ref _openUntilTimestamp, time.GetTimestamp() + _durationTicks);
+        Volatile.Write(ref _probeStartedTimestamp, 0);
         return true;
     }
 }

@@ -9,6 +9,7 @@ namespace Caching.Internal;
 internal sealed class LocalCache : IDisposable
 {
     private readonly MemoryCache _cache;
+    private readonly Lock[] _stripes = CreateStripes(64);
 
     public LocalCache(long sizeLimitBytes, TimeSpan expirationScanFrequency)
     {
@@ -56,6 +57,46 @@ internal sealed class LocalCache : IDisposable
 
     public void Remove(string key) => _cache.Remove(key);
 
+    /// <summary>
+    /// Stores an entry unless the one there is newer, atomically with respect to other stores and removals of the same
+    /// key (one lock per key stripe, taken on the miss path only). <paramref name="allowed"/> runs under the lock.
+    /// </summary>
+    public bool SetIfNewer<TState>(string key, LocalEntry entry, long sizeBytes, TimeSpan timeToLive, TState state, Func<TState, bool> allowed)
+    {
+        lock (Stripe(key))
+        {
+            if (!allowed(state) || (TryGet(key, out var current) && current!.Stamp > entry.Stamp))
+            {
+                return false;
+            }
+
+            Set(key, entry, sizeBytes, timeToLive);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Removes a key's entry if it is stamped below <paramref name="floor"/>, after <paramref name="record"/> ran,
+    /// under the key's stripe lock, so no store slips between the two. Returns whether an entry was removed.
+    /// </summary>
+    public bool RemoveOlderThan<TState>(string key, long floor, TState state, Action<TState> record)
+    {
+        lock (Stripe(key))
+        {
+            record(state);
+            if (TryGet(key, out var current) && current!.Stamp >= floor)
+            {
+                return false;
+            }
+
+            var existed = _cache.TryGetValue(key, out _);
+            _cache.Remove(key);
+            return existed;
+        }
+    }
+
+    private Lock Stripe(string key) => _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_stripes.Length)];
+
     /// <summary>Removes every key matching a glob pattern. L1 is bounded, so a walk over its keys is bounded too.</summary>
     public int RemoveMatching(string pattern)
     {
@@ -72,22 +113,18 @@ internal sealed class LocalCache : IDisposable
         return removed;
     }
 
-    public int RemoveTagged(string tag)
-    {
-        var removed = 0;
-        foreach (var key in _cache.Keys)
-        {
-            if (_cache.TryGetValue(key, out var value) && value is LocalEntry entry && entry.HasTag(tag))
-            {
-                _cache.Remove(key);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
-
     public void Clear() => _cache.Clear();
 
     public void Dispose() => _cache.Dispose();
+
+    private static Lock[] CreateStripes(int count)
+    {
+        var stripes = new Lock[count];
+        for (var i = 0; i < count; i++)
+        {
+            stripes[i] = new Lock();
+        }
+
+        return stripes;
+    }
 }

@@ -2,10 +2,13 @@ namespace Caching.Internal;
 
 /// <summary>
 /// What L1 holds for a key: the shared instance (immutable types), or the serialized envelope to deserialize a
-/// private copy from (mutable types), plus the tags and the logical expiry used by fail-safe.
+/// private copy from (mutable types), plus what the invalidation check needs: the stamp, the tag scopes, and the
+/// knowledge epoch at which the entry was last found valid (a hit re-checks only when that epoch moved).
 /// </summary>
-internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, string[]? tags, long logicalExpiryTick)
+internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, ulong[]? tagScopes, long stamp, long logicalExpiryTick)
 {
+    private long _validatedEpoch = long.MinValue;
+
     /// <summary>The shared instance, when the entry may be shared.</summary>
     public object? Value { get; } = value;
 
@@ -15,28 +18,19 @@ internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, s
     /// <summary>The cached result was null.</summary>
     public bool IsNull { get; } = isNull;
 
-    public string[]? Tags { get; } = tags;
+    public ulong[]? TagScopes { get; } = tagScopes;
+
+    /// <summary>Reference-clock microseconds at which the load that produced the value began.</summary>
+    public long Stamp { get; } = stamp;
 
     /// <summary><see cref="Environment.TickCount64"/> after which the entry is stale (served only by fail-safe).</summary>
     public long LogicalExpiryTick { get; } = logicalExpiryTick;
 
-    public bool IsFresh(long nowTick) => nowTick < LogicalExpiryTick;
-
-    public bool HasTag(string tag)
+    public long ValidatedEpoch
     {
-        if (Tags is null)
-        {
-            return false;
-        }
-
-        foreach (var candidate in Tags)
-        {
-            if (string.Equals(candidate, tag, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        get => Volatile.Read(ref _validatedEpoch);
+        set => Volatile.Write(ref _validatedEpoch, value);
     }
+
+    public bool IsFresh(long nowTick) => nowTick < LogicalExpiryTick;
 }

@@ -7,9 +7,12 @@ namespace Caching.Internal;
 /// <summary>
 /// L2: every Redis call the cache makes, with its failure handling. Calls never throw to the cache: a timeout,
 /// a refused connection, <c>LOADING</c> or a cluster error becomes an "unavailable" result, counts as an error,
-/// and feeds the circuit breaker, which then skips Redis until it lets a probe through.
+/// and feeds the circuit breaker, which then skips Redis until it lets one probe through. Every call is bounded by
+/// <c>RedisTimeout</c> here, not by the client's own timeout check (which runs on a one-second heartbeat).
+/// Errors the server gives for a command it will never accept (NOPERM, WRONGTYPE, a script error) are told apart
+/// from outages: they do not open the breaker, and an invalidation that meets one is not retried forever.
 /// </summary>
-internal sealed class RedisLayer : IAsyncDisposable
+internal sealed partial class RedisLayer : IAsyncDisposable
 {
     private const int UnlinkBatchSize = 500;
     private const int ScanPageSize = 1000;
@@ -28,6 +31,7 @@ internal sealed class RedisLayer : IAsyncDisposable
     private int _subscriptionLost;
     private Task _subscription = Task.CompletedTask;
     private int _unreachableLogged;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _rejectionsLogged = new(StringComparer.Ordinal);
 
     public RedisLayer(MultiLayerCacheOptions options, ILogger logger, CacheMetrics metrics, Action onError, TimeProvider time)
     {
@@ -48,8 +52,11 @@ internal sealed class RedisLayer : IAsyncDisposable
 
     public event Action<string>? MessageReceived;
 
-    /// <summary>Raised when the pub/sub connection comes back after a failure: messages may have been missed.</summary>
-    public event Action? SubscriptionRestored;
+    /// <summary>Raised when the backplane subscription is up: first (false), or again after a loss in which messages may have been missed (true).</summary>
+    public event Action<bool>? Subscribed;
+
+    /// <summary>Raised when the backplane subscription drops: messages may be missed until it is back.</summary>
+    public event Action? SubscriptionLost;
 
     /// <summary>Raised when a call succeeds after the breaker had opened.</summary>
     public event Action? Recovered;
@@ -75,7 +82,7 @@ internal sealed class RedisLayer : IAsyncDisposable
 
     public async ValueTask<RedisRead> GetAsync(string key, bool synchronous)
     {
-        if (!_breaker.AllowsCall)
+        if (!_breaker.TryEnter())
         {
             return RedisRead.Unavailable;
         }
@@ -91,85 +98,13 @@ internal sealed class RedisLayer : IAsyncDisposable
             var database = connection.GetDatabase();
             var value = synchronous
                 ? database.StringGet(FullKey(key))
-                : await database.StringGetAsync(FullKey(key)).ConfigureAwait(false);
+                : await database.StringGetAsync(FullKey(key)).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
             return value.IsNull ? RedisRead.Miss : RedisRead.Hit((byte[])value!);
         }
         catch (Exception exception) when (IsRedisFailure(exception))
         {
             return Failed("GET", key, exception);
-        }
-    }
-
-    public async ValueTask<bool> SetAsync(string key, byte[] envelope, TimeSpan timeToLive, IReadOnlyList<string>? tags, bool synchronous)
-    {
-        if (!_breaker.AllowsCall)
-        {
-            return false;
-        }
-
-        try
-        {
-            var connection = synchronous ? ConnectionSync() : await ConnectionAsync().ConfigureAwait(false);
-            if (connection is null)
-            {
-                Failed("SET", key, null);
-                return false;
-            }
-
-            var database = connection.GetDatabase();
-            var fullKey = FullKey(key);
-            if (tags is null || tags.Count == 0)
-            {
-                if (synchronous)
-                {
-                    database.StringSet(fullKey, envelope, timeToLive);
-                }
-                else
-                {
-                    await database.StringSetAsync(fullKey, envelope, timeToLive).ConfigureAwait(false);
-                }
-            }
-            else
-            {
-                // One pipelined batch (not a transaction: in a cluster the tag sets live in other slots). A tag set lives
-                // as long as its longest member: NX gives a new set its first expiry, GT only ever extends it.
-                var batch = database.CreateBatch();
-                var pending = new List<Task>(1 + (tags.Count * 3)) { batch.StringSetAsync(fullKey, envelope, timeToLive) };
-                var member = (RedisValue)(string)fullKey!;
-                foreach (var tag in tags)
-                {
-                    var tagKey = TagKey(tag);
-                    pending.Add(batch.SetAddAsync(tagKey, member));
-                    pending.Add(batch.KeyExpireAsync(tagKey, timeToLive, ExpireWhen.HasNoExpiry));
-                    pending.Add(batch.KeyExpireAsync(tagKey, timeToLive, ExpireWhen.GreaterThanCurrentExpiry));
-                }
-
-                batch.Execute();
-                if (synchronous)
-                {
-                    Task.WaitAll(pending.ToArray(), _timeout * 2);
-                    foreach (var task in pending)
-                    {
-                        if (!task.IsCompletedSuccessfully)
-                        {
-                            throw task.Exception?.InnerException ?? new TimeoutException("Redis batch did not complete.");
-                        }
-                    }
-                }
-                else
-                {
-                    await Task.WhenAll(pending).WaitAsync(_timeout * 2).ConfigureAwait(false);
-                }
-            }
-
-            Succeeded();
-            return true;
-        }
-        catch (Exception exception) when (IsRedisFailure(exception))
-        {
-            Failed("SET", key, exception);
-            return false;
         }
     }
 
@@ -181,7 +116,7 @@ internal sealed class RedisLayer : IAsyncDisposable
             return 0;
         }
 
-        if (!_breaker.AllowsCall)
+        if (!_breaker.TryEnter())
         {
             return null;
         }
@@ -201,7 +136,7 @@ internal sealed class RedisLayer : IAsyncDisposable
                 fullKeys[i] = FullKey(keys[i]);
             }
 
-            var removed = await UnlinkAsync(connection, fullKeys).ConfigureAwait(false);
+            var removed = await UnlinkAsync(connection, fullKeys).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
             return removed;
         }
@@ -212,120 +147,9 @@ internal sealed class RedisLayer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// SCANs every connected primary for the pattern and UNLINKs what it finds in slot-grouped batches. Never KEYS.
-    /// Returns the number removed, or null when a primary could not be reached (the caller queues a replay).
-    /// </summary>
-    public async ValueTask<long?> DeletePatternAsync(string pattern, CancellationToken cancellationToken)
-    {
-        if (!_breaker.AllowsCall)
-        {
-            return null;
-        }
-
-        try
-        {
-            var connection = await ConnectionAsync().ConfigureAwait(false);
-            if (connection is null)
-            {
-                Failed("SCAN", pattern, null);
-                return null;
-            }
-
-            var match = _keyPrefix + pattern;
-            long removed = 0;
-            foreach (var endpoint in connection.GetEndPoints())
-            {
-                var server = connection.GetServer(endpoint);
-                if (server.IsReplica)
-                {
-                    continue;
-                }
-
-                if (!server.IsConnected)
-                {
-                    throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"Primary {endpoint} is not connected; the pattern cannot be applied everywhere.");
-                }
-
-                var cursor = "0";
-                var found = new List<RedisKey>(UnlinkBatchSize);
-                do
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var reply = (RedisResult[])(await server.ExecuteAsync("SCAN", cursor, "MATCH", match, "COUNT", ScanPageSize).ConfigureAwait(false))!;
-                    cursor = (string)reply[0]!;
-                    foreach (var key in (RedisKey[])reply[1]!)
-                    {
-                        found.Add(key);
-                    }
-
-                    if (found.Count >= UnlinkBatchSize)
-                    {
-                        removed += await UnlinkOnServerAsync(connection, server, found).ConfigureAwait(false);
-                        found.Clear();
-                    }
-                }
-                while (cursor != "0");
-
-                removed += await UnlinkOnServerAsync(connection, server, found).ConfigureAwait(false);
-            }
-
-            Succeeded();
-            return removed;
-        }
-        catch (Exception exception) when (IsRedisFailure(exception))
-        {
-            Failed("SCAN", pattern, exception);
-            return null;
-        }
-    }
-
-    /// <summary>Removes every key recorded under the tag, then the tag set itself. Null when Redis could not be reached.</summary>
-    public async ValueTask<long?> DeleteTagAsync(string tag, CancellationToken cancellationToken)
-    {
-        if (!_breaker.AllowsCall)
-        {
-            return null;
-        }
-
-        try
-        {
-            var connection = await ConnectionAsync().ConfigureAwait(false);
-            if (connection is null)
-            {
-                Failed("SSCAN", tag, null);
-                return null;
-            }
-
-            var database = connection.GetDatabase();
-            var tagKey = TagKey(tag);
-            long removed = 0;
-            var batch = new List<RedisKey>(UnlinkBatchSize);
-            await foreach (var member in database.SetScanAsync(tagKey, pageSize: ScanPageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                batch.Add((string)member!);
-                if (batch.Count >= UnlinkBatchSize)
-                {
-                    removed += await UnlinkAsync(connection, batch).ConfigureAwait(false);
-                    batch.Clear();
-                }
-            }
-
-            removed += await UnlinkAsync(connection, batch).ConfigureAwait(false);
-            await UnlinkAsync(connection, [tagKey]).ConfigureAwait(false);
-            Succeeded();
-            return removed;
-        }
-        catch (Exception exception) when (IsRedisFailure(exception))
-        {
-            Failed("SSCAN", tag, exception);
-            return null;
-        }
-    }
-
     public async ValueTask<bool> PublishAsync(string message)
     {
-        if (!_breaker.AllowsCall)
+        if (!_breaker.TryEnter())
         {
             return false;
         }
@@ -399,7 +223,20 @@ internal sealed class RedisLayer : IAsyncDisposable
     // Everything but the caller's own cancellation is a Redis failure: the cache absorbs it.
     private static bool IsRedisFailure(Exception exception) => exception is not OperationCanceledException;
 
-    private static async ValueTask<long> UnlinkOnServerAsync(ConnectionMultiplexer connection, IServer server, List<RedisKey> keys)
+    /// <summary>
+    /// An answer from a server that will give the same answer to every retry: missing permissions, a key of another
+    /// type, a script the server rejects, a command it does not have.
+    /// </summary>
+    internal static bool IsPermanent(Exception exception) =>
+        exception is RedisServerException server && (
+            server.Message.StartsWith("NOPERM", StringComparison.Ordinal) ||
+            server.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal) ||
+            server.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal) ||
+            server.Message.StartsWith("ERR unknown command", StringComparison.Ordinal) ||
+            server.Message.Contains("Error running script", StringComparison.Ordinal) ||
+            server.Message.Contains("user_script", StringComparison.Ordinal));
+
+    private static async Task<long> UnlinkOnServerAsync(ConnectionMultiplexer connection, IServer server, List<RedisKey> keys)
     {
         long removed = 0;
         foreach (var group in GroupBySlot(connection, keys))
@@ -416,7 +253,7 @@ internal sealed class RedisLayer : IAsyncDisposable
         return removed;
     }
 
-    private static async ValueTask<long> UnlinkAsync(ConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
+    private static async Task<long> UnlinkAsync(ConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
     {
         long removed = 0;
         var database = connection.GetDatabase();
@@ -514,6 +351,7 @@ internal sealed class RedisLayer : IAsyncDisposable
                         MessageReceived?.Invoke(text);
                     }
                 });
+                Subscribed?.Invoke(false);
                 return;
             }
             catch (Exception exception) when (IsRedisFailure(exception))
@@ -535,7 +373,10 @@ internal sealed class RedisLayer : IAsyncDisposable
         var configuration = ConfigurationOptions.Parse(_options.RedisConnection);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ReconnectRetryPolicy = new LinearRetry(500);
+        configuration.ReconnectRetryPolicy = new LinearRetry(250);
+
+        // The client notices a dead or revived connection on its heartbeat; a short one makes recovery follow the server.
+        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(250);
         var timeoutMs = (int)Math.Clamp(_timeout.TotalMilliseconds, 1, int.MaxValue);
         configuration.AsyncTimeout = timeoutMs;
         configuration.SyncTimeout = timeoutMs;
@@ -555,19 +396,33 @@ internal sealed class RedisLayer : IAsyncDisposable
             // Only a subscription that was up and then dropped can have missed invalidations.
             if (subscribe && args.ConnectionType == ConnectionType.Subscription && _subscription.IsCompletedSuccessfully)
             {
-                Volatile.Write(ref _subscriptionLost, 1);
+                if (Interlocked.Exchange(ref _subscriptionLost, 1) == 0)
+                {
+                    SubscriptionLost?.Invoke();
+                }
             }
         };
         connection.ConnectionRestored += (_, args) =>
         {
-            if (args.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _unreachableLogged, 0) == 1)
+            if (args.ConnectionType == ConnectionType.Interactive)
             {
-                Log.RedisRestored(_logger, Endpoint);
+                if (Interlocked.Exchange(ref _unreachableLogged, 0) == 1)
+                {
+                    Log.RedisRestored(_logger, Endpoint);
+                }
+
+                // The client has a working connection again: use it now instead of waiting out the breaker's period.
+                if (_breaker.RecordSuccess())
+                {
+                    Log.BreakerClosed(_logger);
+                }
+
+                Recovered?.Invoke();
             }
 
             if (subscribe && args.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref _subscriptionLost, 0) == 1)
             {
-                SubscriptionRestored?.Invoke();
+                Subscribed?.Invoke(true);
             }
         };
         if (!connection.IsConnected && Interlocked.Exchange(ref _unreachableLogged, 1) == 0)
@@ -581,6 +436,19 @@ internal sealed class RedisLayer : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    /// <summary>A permanent rejection: counted and logged once per operation, but the server answered, so the breaker stays closed.</summary>
+    private void Rejected(string operation, string target, Exception exception)
+    {
+        _onError();
+        _metrics.Error(operation);
+        if (_rejectionsLogged.TryAdd(operation, true))
+        {
+            Log.RedisRejected(_logger, operation, target, exception.Message);
+        }
+
+        Succeeded();
     }
 
     private void Succeeded()

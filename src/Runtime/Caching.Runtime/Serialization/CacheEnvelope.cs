@@ -1,50 +1,50 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Caching.Internal;
 
 /// <summary>
-/// The wire format of a Redis entry: a 24-byte header, then the serialized value.
+/// The wire format of a Redis entry (format 2): a 24-byte header, the entry's tag scopes, then the serialized value.
 /// <code>
 /// 0     magic 0xCA
-/// 1     format version (1)
-/// 2     flags (bit 0: the value is null; bit 1: a tags block follows the header)
-/// 3     reserved (0)
+/// 1     format version (2)
+/// 2     flags (bit 0: the value is null; bit 1: a tombstone, no value)
+/// 3     number of tag scopes (0-255)
 /// 4-7   type tag: FNV-1a of the value type's name and the schema tag, little endian
-/// 8-15  creation time, Unix milliseconds
-/// 16-23 logical expiry, Unix milliseconds (after it the value is stale, kept only for fail-safe)
-/// 24-   when flag bit 1 is set: tag count (UInt16), then per tag its UTF-8 length (UInt16) and bytes
-/// then  payload
+/// 8-15  stamp: reference-clock microseconds at which the load began (for a tombstone: the removal's mark)
+/// 16-23 logical expiry, reference-clock microseconds (after it the value is stale, kept only for fail-safe)
+/// 24-   tag scopes, 8 bytes each (little endian), then the payload
 /// </code>
-/// Tags travel with the value so that a node filling its L1 from Redis knows them, and a tag invalidation
-/// arriving over the backplane can evict that node's copy.
-/// Anything else (another magic, version or type tag, a short buffer) is rejected, and the caller treats it as a miss.
+/// The stamp sits at a fixed offset because the store script compares it inside Redis. Key-prefix scopes are not
+/// stored: every reader derives them from the key. Format 1 entries (from a version before the invalidation rework)
+/// are rejected like any unreadable payload: counted, deleted, reloaded.
 /// </summary>
 internal static class CacheEnvelope
 {
     public const byte Magic = 0xCA;
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
     public const int HeaderLength = 24;
+    public const int MaxTags = byte.MaxValue;
     private const byte NullFlag = 1;
-    private const byte TagsFlag = 2;
+    private const byte TombstoneFlag = 2;
 
-    public static byte[] Write<T>(ICacheSerializer serializer, T value, uint typeTag, long createdUnixMs, long logicalExpiryUnixMs, IReadOnlyList<string>? tags = null)
+    public static byte[] Write<T>(ICacheSerializer serializer, T value, uint typeTag, long stamp, long logicalExpiryUs, ulong[]? tagScopes)
     {
-        using var buffer = new PooledBufferWriter(512);
-        var header = buffer.GetSpan(HeaderLength);
-        var hasTags = tags is { Count: > 0 };
-        header[0] = Magic;
-        header[1] = FormatVersion;
-        header[2] = (byte)((value is null ? NullFlag : 0) | (hasTags ? TagsFlag : 0));
-        header[3] = 0;
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], typeTag);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], createdUnixMs);
-        BinaryPrimitives.WriteInt64LittleEndian(header[16..], logicalExpiryUnixMs);
-        buffer.Advance(HeaderLength);
-        if (hasTags)
+        var count = tagScopes?.Length ?? 0;
+        if (count > MaxTags)
         {
-            WriteTags(buffer, tags!);
+            throw new ArgumentException($"An entry carries at most {MaxTags} tags; this one has {count}.", nameof(tagScopes));
         }
 
+        using var buffer = new PooledBufferWriter(512);
+        var header = buffer.GetSpan(HeaderLength + (count * 8));
+        WriteHeader(header, value is null ? NullFlag : (byte)0, (byte)count, typeTag, stamp, logicalExpiryUs);
+        for (var i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(header[(HeaderLength + (i * 8))..], tagScopes![i]);
+        }
+
+        buffer.Advance(HeaderLength + (count * 8));
         if (value is not null)
         {
             serializer.Serialize(buffer, value);
@@ -53,99 +53,60 @@ internal static class CacheEnvelope
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Where the serialized value starts (after the header and the tags block, if any).</summary>
-    public static int PayloadOffset(ReadOnlySpan<byte> bytes)
+    /// <summary>What a removal leaves in the key: no value, and the removal's mark where a stamp would be.</summary>
+    public static byte[] Tombstone(long mark)
     {
-        if (bytes.Length < HeaderLength || (bytes[2] & TagsFlag) == 0)
-        {
-            return HeaderLength;
-        }
-
-        return TryReadTags(bytes, out _, out var offset) ? offset : bytes.Length;
+        var bytes = new byte[HeaderLength];
+        WriteHeader(bytes, TombstoneFlag, 0, 0, mark, 0);
+        return bytes;
     }
 
-    private static void WriteTags(PooledBufferWriter buffer, IReadOnlyList<string> tags)
-    {
-        var count = Math.Min(tags.Count, ushort.MaxValue);
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer.GetSpan(2), (ushort)count);
-        buffer.Advance(2);
-        for (var i = 0; i < count; i++)
-        {
-            var length = System.Text.Encoding.UTF8.GetByteCount(tags[i]);
-            if (length > ushort.MaxValue)
-            {
-                throw new ArgumentException($"Tag '{tags[i][..32]}...' is longer than {ushort.MaxValue} bytes.", nameof(tags));
-            }
+    /// <summary>Where the serialized value starts.</summary>
+    public static int PayloadOffset(ReadOnlySpan<byte> bytes) => bytes.Length < HeaderLength ? HeaderLength : HeaderLength + (bytes[3] * 8);
 
-            var span = buffer.GetSpan(2 + length);
-            BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)length);
-            System.Text.Encoding.UTF8.GetBytes(tags[i], span[2..]);
-            buffer.Advance(2 + length);
+    /// <summary>The tag scopes stored with the entry (a view over its bytes).</summary>
+    public static ReadOnlySpan<ulong> TagScopes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < HeaderLength || bytes[3] == 0 || bytes.Length < HeaderLength + (bytes[3] * 8))
+        {
+            return [];
         }
+
+        var raw = bytes.Slice(HeaderLength, bytes[3] * 8);
+        return BitConverter.IsLittleEndian ? MemoryMarshal.Cast<byte, ulong>(raw) : Swap(raw);
     }
 
-    private static bool TryReadTags(ReadOnlySpan<byte> bytes, out string[]? tags, out int offset)
-    {
-        tags = null;
-        offset = HeaderLength;
-        if (bytes.Length < offset + 2)
-        {
-            return false;
-        }
-
-        var count = BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
-        offset += 2;
-        var result = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            if (bytes.Length < offset + 2)
-            {
-                return false;
-            }
-
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
-            offset += 2;
-            if (bytes.Length < offset + length)
-            {
-                return false;
-            }
-
-            result[i] = System.Text.Encoding.UTF8.GetString(bytes.Slice(offset, length));
-            offset += length;
-        }
-
-        tags = result;
-        return true;
-    }
-
-    /// <summary>Reads the header; false when the bytes are not an entry of this format and type.</summary>
-    public static bool TryReadHeader(ReadOnlySpan<byte> bytes, uint expectedTypeTag, out EnvelopeHeader header, out string problem)
+    /// <summary>Reads the header; false when the bytes are not a live entry of this format and type.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> bytes, uint expectedTypeTag, out EnvelopeHeader header, out EnvelopeProblem problem)
     {
         header = default;
         if (bytes.Length < HeaderLength || bytes[0] != Magic)
         {
-            problem = "not a cache entry (unknown header)";
+            problem = EnvelopeProblem.Foreign;
             return false;
         }
 
         if (bytes[1] != FormatVersion)
         {
-            problem = $"format version {bytes[1]} (expected {FormatVersion})";
+            problem = bytes[1] < FormatVersion ? EnvelopeProblem.OlderFormat : EnvelopeProblem.Foreign;
             return false;
         }
 
-        var typeTag = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-        if (typeTag != expectedTypeTag)
+        if ((bytes[2] & TombstoneFlag) != 0)
         {
-            problem = "written for another type or schema";
+            problem = EnvelopeProblem.Tombstone;
             return false;
         }
 
-        string[]? tags = null;
-        var payloadOffset = HeaderLength;
-        if ((bytes[2] & TagsFlag) != 0 && !TryReadTags(bytes, out tags, out payloadOffset))
+        if (bytes.Length < HeaderLength + (bytes[3] * 8))
         {
-            problem = "truncated tags block";
+            problem = EnvelopeProblem.Truncated;
+            return false;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]) != expectedTypeTag)
+        {
+            problem = EnvelopeProblem.OtherType;
             return false;
         }
 
@@ -153,12 +114,53 @@ internal static class CacheEnvelope
             (bytes[2] & NullFlag) != 0,
             BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]),
             BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]),
-            tags,
-            payloadOffset);
-        problem = string.Empty;
+            HeaderLength + (bytes[3] * 8));
+        problem = EnvelopeProblem.None;
         return true;
+    }
+
+    public static string Describe(EnvelopeProblem problem) => problem switch
+    {
+        EnvelopeProblem.Foreign => "not a cache entry (unknown header)",
+        EnvelopeProblem.OlderFormat => "an older format version",
+        EnvelopeProblem.Truncated => "truncated tags block",
+        EnvelopeProblem.OtherType => "written for another type or schema",
+        _ => problem.ToString(),
+    };
+
+    private static void WriteHeader(Span<byte> header, byte flags, byte tagCount, uint typeTag, long stamp, long logicalExpiryUs)
+    {
+        header[0] = Magic;
+        header[1] = FormatVersion;
+        header[2] = flags;
+        header[3] = tagCount;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], typeTag);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], stamp);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], logicalExpiryUs);
+    }
+
+    private static ulong[] Swap(ReadOnlySpan<byte> raw)
+    {
+        var values = new ulong[raw.Length / 8];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadUInt64LittleEndian(raw[(i * 8)..]);
+        }
+
+        return values;
     }
 }
 
+/// <summary>Why bytes in Redis are not a usable entry.</summary>
+internal enum EnvelopeProblem
+{
+    None,
+    Foreign,
+    OlderFormat,
+    Tombstone,
+    Truncated,
+    OtherType,
+}
+
 /// <summary>The decoded header of an entry.</summary>
-internal readonly record struct EnvelopeHeader(bool IsNull, long CreatedUnixMs, long LogicalExpiryUnixMs, string[]? Tags = null, int PayloadOffset = CacheEnvelope.HeaderLength);
+internal readonly record struct EnvelopeHeader(bool IsNull, long Stamp, long LogicalExpiryUs, int PayloadOffset = CacheEnvelope.HeaderLength);
