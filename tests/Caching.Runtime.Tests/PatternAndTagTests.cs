@@ -13,7 +13,7 @@ public sealed class PatternAndTagTests : IAsyncLifetime
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
-    public async Task Pattern_invalidation_removes_exactly_the_matching_keys_among_tens_of_thousands_with_SCAN_and_UNLINK()
+    public async Task A_run_time_pattern_removes_exactly_the_matching_keys_among_tens_of_thousands_with_SCAN_and_UNLINK()
     {
         var prefix = CacheFactory.UniquePrefix("scan");
         await using var cache = CacheFactory.Create(_redis, prefix);
@@ -30,19 +30,63 @@ public sealed class PatternAndTagTests : IAsyncLifetime
         await Task.WhenAll(writes);
         await database.StringSetAsync($"{prefix}:users:list", "x");
 
-        var removed = await cache.InvalidatePatternAsync("user:7:*");
+        // Not a segment prefix ("user:1" is not followed by ':'), so only a SCAN can find what it names.
         var removedMany = await cache.InvalidatePatternAsync("user:1*");
 
-        Assert.Equal(10, removed);
         // user:1, user:10-19, user:100-199, user:1000-1999: 1,111 users with 10 items each.
         Assert.Equal(1111 * 10, removedMany);
-        Assert.False(await database.KeyExistsAsync($"{prefix}:user:7:item:7"));
+        Assert.False(await database.KeyExistsAsync($"{prefix}:user:1:item:1"));
         Assert.True(await database.KeyExistsAsync($"{prefix}:user:8:item:8"));
         Assert.True(await database.KeyExistsAsync($"{prefix}:users:list"));
         var stats = (string)(await _redis.ExecuteAsync("INFO", "commandstats"))!;
         Assert.Contains("cmdstat_scan", stats, StringComparison.Ordinal);
         Assert.Contains("cmdstat_unlink", stats, StringComparison.Ordinal);
         Assert.DoesNotContain("cmdstat_keys", stats, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_segment_prefix_pattern_voids_exactly_its_entries_on_every_node_without_a_SCAN()
+    {
+        var prefix = CacheFactory.UniquePrefix("prefix");
+        await using var cache = CacheFactory.Create(_redis, prefix);
+        await using var other = CacheFactory.Create(_redis, prefix);
+        await using var fresh = CacheFactory.Create(_redis, prefix, o => o.LocalEnabled = false);
+        for (var i = 0; i < 30; i++)
+        {
+            await cache.SetAsync($"user:{i % 3}:item:{i}", "v" + i);
+        }
+
+        await cache.SetAsync("user:70:item:0", "not under user:7:");
+        await cache.SetAsync("user:7", "no trailing segment");
+        Assert.True((await other.GetAsync<string>("user:1:item:1")).Found);
+        var scansBefore = await ScanCallsAsync();
+
+        var removed = await cache.InvalidatePatternAsync("user:1:*");
+
+        Assert.Equal(0, removed);
+        Assert.Equal(scansBefore, await ScanCallsAsync());
+        await Eventually.HoldsAsync(async () => !(await other.GetAsync<string>("user:1:item:1")).Found, TimeSpan.FromSeconds(2), "the other node dropping its L1 copy");
+        foreach (var node in new[] { cache, other, fresh })
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                Assert.Equal(i % 3 != 1, (await node.GetAsync<string>($"user:{i % 3}:item:{i}")).Found);
+            }
+
+            Assert.True((await node.GetAsync<string>("user:70:item:0")).Found);
+            Assert.True((await node.GetAsync<string>("user:7")).Found);
+        }
+
+        // A value stored after the invalidation is a normal entry again.
+        await cache.SetAsync("user:1:item:1", "new");
+        Assert.Equal("new", (await fresh.GetAsync<string>("user:1:item:1")).Value);
+    }
+
+    private async Task<long> ScanCallsAsync()
+    {
+        var stats = (string)(await _redis.ExecuteAsync("INFO", "commandstats"))!;
+        var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_scan:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -87,14 +131,16 @@ public sealed class PatternAndTagTests : IAsyncLifetime
 
         var removed = await cache.RemoveByTagAsync("tenant:a");
 
-        Assert.Equal(500, removed);
+        // A tag is one mark: nothing is walked or deleted, the tagged entries are void on every node.
+        Assert.Equal(0, removed);
         Assert.False((await cache.GetAsync<string>("doc:0")).Found);
         Assert.False((await other.GetAsync<string>("doc:3")).Found);
         Assert.True((await cache.GetAsync<string>("doc:1")).Found);
         Assert.True((await other.GetAsync<string>("doc:2")).Found);
         await using var connection = await _redis.ConnectAsync();
-        Assert.False(await connection.GetDatabase().KeyExistsAsync(prefix + ":__tag:tenant%3Aa"));
-        Assert.True(await connection.GetDatabase().KeyExistsAsync(prefix + ":__tag:tenant%3Ab"));
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        Assert.Empty(server.Keys(pattern: prefix + ":__tag*").ToList());
+        Assert.Single(server.Keys(pattern: prefix + ":__mark:*").ToList());
     }
 
     [Fact]

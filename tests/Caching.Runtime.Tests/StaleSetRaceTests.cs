@@ -35,7 +35,8 @@ public sealed class StaleSetRaceTests(RedisFixture fixture) : IClassFixture<Redi
         Assert.Equal("read before the update", await slowLoad);
         Assert.False((await cache.GetAsync<string>("user:1:profile")).Found);
         await using var connection = await fixture.Redis.ConnectAsync();
-        Assert.False(await connection.GetDatabase().KeyExistsAsync(prefix + ":user:1:profile"));
+        await using var reader = CacheFactory.Create(fixture.Redis, prefix);
+        Assert.False((await reader.GetAsync<string>("user:1:profile", options)).Found, "a fresh node reading Redis must not find the crossed load's value");
     }
 
     [Fact]

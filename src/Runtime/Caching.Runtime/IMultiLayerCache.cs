@@ -46,7 +46,11 @@ public interface IMultiLayerCache
     /// <param name="cancellationToken">Cancels the lookup.</param>
     ValueTask<CacheResult<T>> GetAsync<T>(string key, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a value in both tiers and evicts the key from every other node's L1.</summary>
+    /// <summary>
+    /// Stores a value in both tiers and evicts older copies from every other node's L1. It replaces: a load of the key
+    /// that began before cannot overwrite it, and when the value cannot be cached (too large, not serializable, a tier
+    /// skipped) the old value is removed from every tier and node instead.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="key">The cache key.</param>
     /// <param name="value">The value.</param>
@@ -54,24 +58,27 @@ public interface IMultiLayerCache
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a key from both tiers on every node.</summary>
+    /// <summary>Removes a key from both tiers on every node (Redis keeps a short-lived tombstone, so a load that began before cannot write it back).</summary>
     /// <param name="key">The cache key.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="cancellationToken">Ends this caller's wait; the removal itself still completes or is queued.</param>
     ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes every key matching a glob pattern (<c>*</c> any text, <c>?</c> one character) from both tiers on every node.
-    /// Redis is walked with <c>SCAN</c> on every primary and keys are removed with <c>UNLINK</c> in batches; never <c>KEYS</c>.
+    /// Invalidates every key matching a glob pattern (<c>*</c> any text, <c>?</c> one character) on both tiers of every
+    /// node. A segment prefix (<c>"user:42:*"</c>: literal text ending in ':' then one trailing '*') costs one mark in
+    /// Redis, whatever the number of keys: every entry records its key's segment prefixes, and a read finds the entry
+    /// void. <c>"*"</c> is one mark for the whole key prefix. Any other pattern walks Redis with <c>SCAN</c> on every
+    /// primary and removes keys with <c>UNLINK</c> in batches (never <c>KEYS</c>): its cost grows with the key space.
     /// </summary>
     /// <param name="pattern">The pattern, such as <c>"user:42:*"</c>.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The number of Redis keys removed (0 when Redis is unavailable; the invalidation is then queued and replayed).</returns>
+    /// <param name="cancellationToken">Ends this caller's wait; the invalidation itself still completes or is queued.</param>
+    /// <returns>The number of Redis keys removed by a SCAN (a mark removes nothing physically: 0; also 0 while the invalidation waits for Redis).</returns>
     ValueTask<long> InvalidatePatternAsync(string pattern, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes every entry stored with <paramref name="tag"/> from both tiers on every node.</summary>
+    /// <summary>Invalidates every entry stored with <paramref name="tag"/> on both tiers of every node: one mark in Redis, whatever the number of entries.</summary>
     /// <param name="tag">The tag.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The number of Redis keys removed.</returns>
+    /// <param name="cancellationToken">Ends this caller's wait; the invalidation itself still completes or is queued.</param>
+    /// <returns>0: entries are voided in place, not counted.</returns>
     ValueTask<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default);
 
     /// <summary>A snapshot of this instance's counters.</summary>

@@ -176,7 +176,26 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public async ValueTask<bool> ProbeRedisAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _redis is null || await _redis.ProbeAsync(_instanceId).ConfigureAwait(false);
+        if (_redis is null)
+        {
+            return true;
+        }
+
+        if (!await _redis.ProbeAsync(_instanceId).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // Connected and subscribed; a node serves with comparable stamps only once its clock follows Redis's.
+        try
+        {
+            await _invalidation.Calibrated.WaitAsync(_options.RedisTimeout * 4, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A write and read of a probe entry straight on L1 (not through invalidation, which may clear L1 at any time).</summary>

@@ -17,13 +17,13 @@ public sealed class CacheEnvelopeTests
     {
         var value = new Widget("w-1", 3, ["a", "b"]);
 
-        var bytes = CacheEnvelope.Write(Serializer, value, Tag, 1_736_870_400_000, 1_736_872_200_000);
+        var bytes = CacheEnvelope.Write(Serializer, value, Tag, 1_736_870_400_000_000, 1_736_872_200_000_000, null);
 
         Assert.Equal(CacheEnvelope.Magic, bytes[0]);
         Assert.Equal(CacheEnvelope.FormatVersion, bytes[1]);
-        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem), problem);
-        Assert.Equal(string.Empty, problem);
-        Assert.Equal(new EnvelopeHeader(false, 1_736_870_400_000, 1_736_872_200_000), header);
+        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem), problem.ToString());
+        Assert.Equal(EnvelopeProblem.None, problem);
+        Assert.Equal(new EnvelopeHeader(false, 1_736_870_400_000_000, 1_736_872_200_000_000), header);
         var back = Serializer.Deserialize<Widget>(bytes.AsSpan(CacheEnvelope.HeaderLength));
         Assert.Equal(value.Id, back.Id);
         Assert.Equal(value.Count, back.Count);
@@ -31,12 +31,12 @@ public sealed class CacheEnvelopeTests
     }
 
     [Fact]
-    public void The_header_layout_is_fixed()
+    public void The_header_layout_is_fixed_because_the_store_script_reads_the_stamp_at_offset_8()
     {
-        var bytes = CacheEnvelope.Write(Serializer, "v", 0xDEADBEEF, 0x0102030405060708, -1);
+        var bytes = CacheEnvelope.Write(Serializer, "v", 0xDEADBEEF, 0x0102030405060708, -1, null);
 
         Assert.Equal(24, CacheEnvelope.HeaderLength);
-        Assert.Equal([0xCA, 1, 0, 0], bytes[..4]);
+        Assert.Equal([0xCA, 2, 0, 0], bytes[..4]);
         Assert.Equal(0xDEADBEEFu, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(0x0102030405060708, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
         Assert.Equal(-1, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)));
@@ -44,19 +44,19 @@ public sealed class CacheEnvelopeTests
     }
 
     [Fact]
-    public void Tags_travel_between_the_header_and_the_payload()
+    public void Tag_scopes_travel_between_the_header_and_the_payload()
     {
         var value = new Widget("w-1", 3, []);
-        string[] tags = ["tenant:7", "région:é"];
+        ulong[] scopes = [Caching.Invalidation.Scopes.Tag("tenant:7"), Caching.Invalidation.Scopes.Tag("région:é")];
 
-        var bytes = CacheEnvelope.Write(Serializer, value, Tag, 10, 20, tags);
+        var bytes = CacheEnvelope.Write(Serializer, value, Tag, 10, 20, scopes);
 
-        Assert.Equal(2, bytes[2] & 2);
-        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem), problem);
-        Assert.Equal(tags, header.Tags);
-        Assert.Equal((false, 10L, 20L), (header.IsNull, header.CreatedUnixMs, header.LogicalExpiryUnixMs));
+        Assert.Equal(2, bytes[3]);
+        Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem), problem.ToString());
+        Assert.Equal(scopes, CacheEnvelope.TagScopes(bytes).ToArray());
+        Assert.Equal((false, 10L, 20L), (header.IsNull, header.Stamp, header.LogicalExpiryUs));
         Assert.Equal(header.PayloadOffset, CacheEnvelope.PayloadOffset(bytes));
-        Assert.Equal(CacheEnvelope.HeaderLength + 2 + 2 + 8 + 2 + 10, header.PayloadOffset);
+        Assert.Equal(CacheEnvelope.HeaderLength + 16, header.PayloadOffset);
         Assert.Equal(value.Id, Serializer.Deserialize<Widget>(bytes.AsSpan(header.PayloadOffset)).Id);
     }
 
@@ -65,33 +65,41 @@ public sealed class CacheEnvelopeTests
     {
         var bytes = CacheEnvelope.Write(Serializer, "v", Tag, 1, 2, []);
 
-        Assert.Equal(0, bytes[2] & 2);
+        Assert.Equal(0, bytes[3]);
         Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out _));
-        Assert.Null(header.Tags);
+        Assert.True(CacheEnvelope.TagScopes(bytes).IsEmpty);
         Assert.Equal(CacheEnvelope.HeaderLength, header.PayloadOffset);
         Assert.Equal(CacheEnvelope.HeaderLength, CacheEnvelope.PayloadOffset(bytes));
     }
 
     [Fact]
+    public void More_than_255_tags_are_refused_rather_than_silently_dropped()
+    {
+        var scopes = new ulong[256];
+
+        Assert.Throws<ArgumentException>(() => CacheEnvelope.Write(Serializer, "v", Tag, 1, 2, scopes));
+    }
+
+    [Fact]
     public void A_truncated_tags_block_is_rejected()
     {
-        var bytes = CacheEnvelope.Write<string?>(Serializer, null, Tag, 1, 2, ["tenant:7"]);
+        var bytes = CacheEnvelope.Write<string?>(Serializer, null, Tag, 1, 2, [Caching.Invalidation.Scopes.Tag("tenant:7")]);
 
         for (var length = CacheEnvelope.HeaderLength; length < bytes.Length; length++)
         {
             Assert.False(CacheEnvelope.TryReadHeader(bytes.AsSpan(0, length), Tag, out _, out var problem));
-            Assert.Equal("truncated tags block", problem);
+            Assert.Equal(EnvelopeProblem.Truncated, problem);
+            Assert.Equal("truncated tags block", CacheEnvelope.Describe(problem));
         }
 
         Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out _));
         Assert.True(header.IsNull);
-        Assert.Equal(["tenant:7"], header.Tags!);
     }
 
     [Fact]
     public void A_null_value_is_a_flag_with_no_payload()
     {
-        var bytes = CacheEnvelope.Write<Widget?>(Serializer, null, Tag, 1, 2);
+        var bytes = CacheEnvelope.Write<Widget?>(Serializer, null, Tag, 1, 2, null);
 
         Assert.Equal(CacheEnvelope.HeaderLength, bytes.Length);
         Assert.True(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out _));
@@ -99,13 +107,24 @@ public sealed class CacheEnvelopeTests
     }
 
     [Fact]
+    public void A_tombstone_carries_its_mark_where_a_stamp_would_be_and_reads_as_a_tombstone_not_as_damage()
+    {
+        var bytes = CacheEnvelope.Tombstone(1_736_870_400_123_456);
+
+        Assert.Equal(CacheEnvelope.HeaderLength, bytes.Length);
+        Assert.Equal(1_736_870_400_123_456, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
+        Assert.False(CacheEnvelope.TryReadHeader(bytes, Tag, out _, out var problem));
+        Assert.Equal(EnvelopeProblem.Tombstone, problem);
+    }
+
+    [Fact]
     public void Bytes_that_are_not_an_entry_are_rejected()
     {
-        var bytes = CacheEnvelope.Write(Serializer, new Widget("w", 1, []), Tag, 1, 2);
+        var bytes = CacheEnvelope.Write(Serializer, new Widget("w", 1, []), Tag, 1, 2, null);
         bytes[0] = (byte)'{';
 
         Assert.False(CacheEnvelope.TryReadHeader(bytes, Tag, out var header, out var problem));
-        Assert.Equal("not a cache entry (unknown header)", problem);
+        Assert.Equal("not a cache entry (unknown header)", CacheEnvelope.Describe(problem));
         Assert.Equal(default, header);
         Assert.False(CacheEnvelope.TryReadHeader(Encoding.UTF8.GetBytes("{\"id\":\"w\"}"), Tag, out _, out _));
     }
@@ -116,29 +135,32 @@ public sealed class CacheEnvelopeTests
     [InlineData(23)]
     public void A_short_buffer_is_rejected(int length)
     {
-        var bytes = CacheEnvelope.Write(Serializer, "value", Tag, 1, 2)[..length];
+        var bytes = CacheEnvelope.Write(Serializer, "value", Tag, 1, 2, null)[..length];
 
         Assert.False(CacheEnvelope.TryReadHeader(bytes, Tag, out _, out var problem));
-        Assert.Equal("not a cache entry (unknown header)", problem);
+        Assert.Equal(EnvelopeProblem.Foreign, problem);
     }
 
-    [Fact]
-    public void Another_format_version_is_rejected_naming_the_version()
+    [Theory]
+    [InlineData(1, (int)EnvelopeProblem.OlderFormat)]
+    [InlineData(3, (int)EnvelopeProblem.Foreign)]
+    public void Another_format_version_is_rejected(byte version, int expectedProblem)
     {
-        var bytes = CacheEnvelope.Write(Serializer, "value", Tag, 1, 2);
-        bytes[1] = 2;
+        var expected = (EnvelopeProblem)expectedProblem;
+        var bytes = CacheEnvelope.Write(Serializer, "value", Tag, 1, 2, null);
+        bytes[1] = version;
 
         Assert.False(CacheEnvelope.TryReadHeader(bytes, Tag, out _, out var problem));
-        Assert.Equal("format version 2 (expected 1)", problem);
+        Assert.Equal(expected, problem);
     }
 
     [Fact]
     public void An_entry_for_another_type_or_schema_is_rejected()
     {
-        var bytes = CacheEnvelope.Write(Serializer, new Widget("w", 1, []), Tag, 1, 2);
+        var bytes = CacheEnvelope.Write(Serializer, new Widget("w", 1, []), Tag, 1, 2, null);
 
         Assert.False(CacheEnvelope.TryReadHeader(bytes, TypeTag.Compute(typeof(Widget), "v2"), out _, out var problem));
-        Assert.Equal("written for another type or schema", problem);
+        Assert.Equal("written for another type or schema", CacheEnvelope.Describe(problem));
         Assert.False(CacheEnvelope.TryReadHeader(bytes, TypeTag.Compute(typeof(string), null), out _, out _));
     }
 

@@ -32,6 +32,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly long _windowUs;
     private readonly long _markTtlMs;
+    private readonly TaskCompletionSource _calibrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextCalibrationTimestamp;
     private int _outageLogged;
 
@@ -66,6 +67,9 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     public Knowledge Knowledge { get; }
 
     public int PendingCount => _pending.Count;
+
+    /// <summary>Completes once the clock has its first sample of Redis's time (the host's startup probe waits for it).</summary>
+    public Task Calibrated => _calibrated.Task;
 
     public long PendingCollapses => _pending.Collapses;
 
@@ -197,6 +201,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     {
         using var activity = CacheActivity.Source.StartActivity("cache.invalidate");
         activity?.SetTag("cache.invalidation", message.Kind.ToString());
+        activity?.SetTag("cache.target", Describe(message));
         var localRemoved = ApplyLocally(message);
         _metrics.Invalidation(message.Kind);
         if (_redis is null)
@@ -401,7 +406,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         var now = Clock.High();
         if (restored)
         {
-            Knowledge.Reset(now);
+            Knowledge.Reset(now, ownLoadsToo: true);
             _local?.Clear();
             Log.BackplaneReconnected(_logger);
         }
@@ -465,14 +470,18 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         var wasCalibrated = Clock.IsCalibrated;
         if (Clock.Calibrate(sample.ReferenceUs, sample.Sent, sample.Received))
         {
-            // A new time base: stamps taken before cannot be compared with marks after, so start over.
-            Knowledge.Reset(Clock.High());
+            // A new time base: stamps taken before cannot be compared with marks after, so start over. Queued
+            // invalidations get marks of the new base (later than anything before: they cover more, never less).
+            Knowledge.Reset(Clock.High(), ownLoadsToo: false);
             _local?.Clear();
+            _pending.Remark(Clock.NextMark());
             if (wasCalibrated)
             {
                 Log.ClockStepped(_logger);
             }
         }
+
+        _calibrated.TrySetResult();
     }
 
     private long TombstoneTtlMs => (long)(_options.StaleSetWindow + TombstoneSlack).TotalMilliseconds;

@@ -28,6 +28,7 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
     private PatternMark[] _patterns = [];
     private long _patternsNewest;
     private long _floor;
+    private long _redisFloor;
     private long _listeningSince = long.MaxValue;
     private long _epoch;
 
@@ -121,11 +122,21 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
         }
     }
 
-    /// <summary>Forgets every scope mark: from <paramref name="floor"/> down, nothing is known (a lost subscription, a new clock era).</summary>
-    public void Reset(long floor)
+    /// <summary>
+    /// Forgets every scope mark: from <paramref name="floor"/> down nothing is known about entries read from Redis,
+    /// and with <paramref name="ownLoadsToo"/> about this node's own loads either (after a lost subscription: a load in
+    /// flight may have crossed an invalidation whose message never came; after a new clock era, the era itself keeps
+    /// such loads from storing).
+    /// </summary>
+    public void Reset(long floor, bool ownLoadsToo)
     {
         _scopes.Clear();
-        RaiseField(ref _floor, floor);
+        RaiseField(ref _redisFloor, floor);
+        if (ownLoadsToo)
+        {
+            RaiseField(ref _floor, floor);
+        }
+
         Bump();
     }
 
@@ -136,7 +147,9 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
     /// </summary>
     public Verdict Check(string key, long stamp, ReadOnlySpan<ulong> tagScopes, bool fromRedis, List<ulong>? unknown)
     {
-        var floor = fromRedis ? Math.Max(Volatile.Read(ref _floor), Volatile.Read(ref _listeningSince)) : Volatile.Read(ref _floor);
+        var floor = fromRedis
+            ? Math.Max(Math.Max(Volatile.Read(ref _floor), Volatile.Read(ref _redisFloor)), Volatile.Read(ref _listeningSince))
+            : Volatile.Read(ref _floor);
         var anyUnknown = false;
         switch (CheckScope(Scopes.All, stamp, floor, unknown))
         {

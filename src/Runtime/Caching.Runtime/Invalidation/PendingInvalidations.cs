@@ -76,6 +76,19 @@ internal sealed class PendingInvalidations(int capacity)
         }
     }
 
+    /// <summary>Gives every queued invalidation <paramref name="mark"/> (after the clock changed its time base).</summary>
+    public void Remark(long mark)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _items.Keys.ToArray())
+            {
+                var item = _items[key];
+                _items[key] = item with { Message = item.Message with { Mark = mark } };
+            }
+        }
+    }
+
     public Pending[] Snapshot()
     {
         lock (_gate)
