@@ -6,7 +6,10 @@ namespace Caching.AspNetCore;
 
 /// <summary>
 /// Builds response keys: <c>{prefix}:{METHOD}:{path}[:q:{name}={value}&amp;...][:h:...][:r:...][:u:{user}]</c>.
-/// Every name and value is escaped with <see cref="CacheKey.Escape"/>, so a value can never forge a separator.
+/// Every name and value, and each <c>/</c>-separated segment of the path, is written by <see cref="CacheKey.EscapeValue"/>:
+/// escaped, so a value can never forge a separator, and hashed in its place when longer than
+/// <see cref="CacheKey.MaxValueLength"/>, so the key stays bounded and keeps its shape for patterns such as
+/// <c>{prefix}:GET:/users/*</c>. The key is never hashed as a whole.
 /// </summary>
 public static class ResponseCacheKey
 {
@@ -22,8 +25,8 @@ public static class ResponseCacheKey
         var request = context.Request;
         var key = new StringBuilder(64);
         key.Append(HttpMethods.IsHead(request.Method) ? HttpMethods.Get : request.Method.ToUpperInvariant())
-            .Append(':')
-            .Append(CacheKey.Escape(request.PathBase.Add(request.Path).Value ?? "/"));
+            .Append(':');
+        AppendPath(key, request.PathBase.Add(request.Path).Value ?? "/");
         if (request.Query.Count > 0)
         {
             key.Append(":q:");
@@ -33,6 +36,10 @@ public static class ResponseCacheKey
         return key.ToString();
     }
 
+    /// <summary>
+    /// Builds the response key from the policy's base key (<see cref="Default"/> unless the policy has its own
+    /// builder, whose key is used as returned) and the headers, route values and user the policy varies by.
+    /// </summary>
     internal static string? Build(HttpContext context, ResponseCachePolicy policy, string prefix, string? user)
     {
         var baseKey = policy.KeyBuilder is null ? Default(context) : policy.KeyBuilder(context);
@@ -62,10 +69,39 @@ public static class ResponseCacheKey
 
         if (user is not null)
         {
-            key.Append(":u:").Append(CacheKey.Escape(user));
+            key.Append(":u:").Append(CacheKey.EscapeValue(user));
         }
 
-        return CacheKey.Limit(key.ToString());
+        return key.ToString();
+    }
+
+    // Each path segment is its own value: hashing the whole path would keep a long path under /users/ from matching
+    // the pattern GET:/users/*, so an invalidation would miss it. '/' is not reserved, so a short path reads as sent.
+    private static void AppendPath(StringBuilder key, string path)
+    {
+        // Escaping the path whole gives the same text as escaping it segment by segment, so a path that fits the
+        // limit whole (nearly all of them) costs no string per segment.
+        var escaped = CacheKey.Escape(path);
+        if (escaped.Length <= CacheKey.MaxValueLength)
+        {
+            key.Append(escaped);
+            return;
+        }
+
+        var rest = path.AsSpan();
+        while (true)
+        {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            key.Append(CacheKey.EscapeValue(segment.ToString()));
+            if (slash < 0)
+            {
+                return;
+            }
+
+            key.Append('/');
+            rest = rest[(slash + 1)..];
+        }
     }
 
     private static void AppendSorted(StringBuilder key, IEnumerable<KeyValuePair<string, string?[]>> pairs)
@@ -81,7 +117,7 @@ public static class ResponseCacheKey
                 }
 
                 first = false;
-                key.Append(CacheKey.Escape(name)).Append('=').Append(CacheKey.Escape(value));
+                key.Append(CacheKey.EscapeValue(name)).Append('=').Append(CacheKey.EscapeValue(value));
             }
         }
     }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Caching.Runtime.Tests.Keys;
 
-/// <summary>Escaping (DESIGN invariant 3: a value can never widen a key or a pattern), hashing of long keys, pattern checks.</summary>
+/// <summary>Escaping (DESIGN invariant 3: a value can never widen a key or a pattern) and pattern checks.</summary>
 public sealed class CacheKeyTests
 {
     private const string ReservedPrintable = "%:*?[]\\{}(),=&#";
@@ -98,64 +98,6 @@ public sealed class CacheKeyTests
             }
 
             seen[escaped] = value;
-        }
-    }
-
-    [Fact]
-    public void Limit_leaves_keys_up_to_512_characters_alone()
-    {
-        var key = new string('k', CacheKey.MaxLength);
-
-        Assert.Same(key, CacheKey.Limit(key));
-        Assert.Equal("user:42", CacheKey.Limit("user:42"));
-        Assert.Equal(string.Empty, CacheKey.Limit(string.Empty));
-    }
-
-    [Theory]
-    [InlineData(513)]
-    [InlineData(600)]
-    [InlineData(10_000)]
-    public void Limit_hashes_longer_keys_into_a_readable_prefix_and_a_sha256(int length)
-    {
-        var key = RandomAscii(new Random(length), length);
-
-        var limited = CacheKey.Limit(key);
-
-        Assert.True(limited.Length <= CacheKey.MaxLength, limited.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var hash = limited[^64..];
-        Assert.Equal('#', limited[^65]);
-        Assert.Matches("^[0-9a-f]{64}$", hash);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key))), hash);
-        Assert.StartsWith(limited[..^65], key, StringComparison.Ordinal);
-        Assert.True(limited.Length - 65 >= 400, "the readable prefix keeps most of the key");
-        Assert.Equal(limited, CacheKey.Limit(key));
-        Assert.Equal(limited, CacheKey.Limit(limited));
-    }
-
-    [Fact]
-    public void Long_keys_that_differ_only_at_the_end_stay_distinct()
-    {
-        var stem = "report:" + new string('x', 1000);
-        var keys = Enumerable.Range(0, 100).Select(i => CacheKey.Limit(stem + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-
-        Assert.Equal(keys.Length, keys.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(keys, k => Assert.True(k.Length <= CacheKey.MaxLength));
-    }
-
-    [Fact]
-    public void Limit_does_not_split_a_surrogate_pair_at_the_cut()
-    {
-        // An emoji straddling the prefix boundary must not leave a lone high surrogate in the key.
-        for (var offset = 440; offset < 450; offset++)
-        {
-            var key = new string('a', offset) + string.Concat(Enumerable.Repeat("😀", 100));
-
-            var limited = CacheKey.Limit(key);
-
-            Assert.True(limited.Length <= CacheKey.MaxLength);
-            var prefix = limited[..^65];
-            Assert.False(char.IsHighSurrogate(prefix[^1]), $"offset {offset}");
-            Assert.Equal(prefix, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(prefix)));
         }
     }
 

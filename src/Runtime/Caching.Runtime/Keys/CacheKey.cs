@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Caching;
 
@@ -12,13 +13,26 @@ namespace Caching;
 /// </summary>
 public static class CacheKey
 {
-    /// <summary>Keys longer than this are shortened to a prefix and a SHA-256 of the whole key (never truncated).</summary>
-    public const int MaxLength = 512;
+    /// <summary>
+    /// The longest escaped value a key builder writes as is. A longer one is replaced, inside its own segment, by
+    /// <c>#</c> and 32 lower-case hex digits (the first 16 bytes of the SHA-256 of its UTF-8), so a key or pattern
+    /// keeps its literal segments and its wildcards whatever the length of its values.
+    /// </summary>
+    /// <remarks>
+    /// <c>#</c> is reserved (escaped) in values, so a hashed value never equals a real one. A pattern built from the
+    /// same value hashes it the same way and still matches; a pattern that names only the start of a value
+    /// (<c>q:ab*</c>) cannot match it once hashed, since the hash keeps none of its text.
+    /// </remarks>
+    public const int MaxValueLength = 128;
 
     /// <summary>How a <see langword="null"/> value is written: distinct from the empty string and from any escaped text.</summary>
     public const string NullToken = "%N";
 
-    private const int HashedPrefixLength = MaxLength - 66;
+    /// <summary>The length of a hashed value: <c>#</c> and 32 hex digits.</summary>
+    internal const int HashedValueLength = 33;
+
+    // 16 bytes of SHA-256 keep collisions out of reach (2^64 values for even odds) at a quarter of the full hex.
+    private const int HashBytes = 16;
 
     // C0 and C1 controls alike (every char.IsControl character): IsValidPattern and the template grammar reject C1
     // controls too, so a raw one in a value would give a key that no pattern could name.
@@ -92,36 +106,71 @@ public static class CacheKey
     /// <param name="c">A character.</param>
     public static bool IsReserved(char c) => Reserved.Contains(c);
 
-    /// <summary>Shortens a key longer than <see cref="MaxLength"/> to a readable prefix plus a SHA-256 of the whole key.</summary>
-    /// <param name="key">The full key.</param>
-    public static string Limit(string key)
+    /// <summary>
+    /// Returns <paramref name="value"/> as a key builder writes it: escaped as by <see cref="Escape"/>, and hashed
+    /// when the escaped text is longer than <see cref="MaxValueLength"/>. Use it for each value of a hand-built key
+    /// or pattern; unlike <see cref="Escape"/> it cannot be reversed.
+    /// </summary>
+    /// <param name="value">A raw value.</param>
+    public static string EscapeValue(string? value)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        if (key.Length <= MaxLength)
+        var escaped = Escape(value);
+        if (escaped.Length <= MaxValueLength)
         {
-            return key;
+            return escaped;
         }
 
+        return string.Create(HashedValueLength, escaped, static (destination, text) => WriteHashedValue(text, destination));
+    }
+
+    /// <summary>
+    /// Writes the hashed form of an escaped value (<see cref="HashedValueLength"/> characters) to
+    /// <paramref name="destination"/>, which may overlap <paramref name="escaped"/>: the text is read in full first.
+    /// </summary>
+    internal static void WriteHashedValue(ReadOnlySpan<char> escaped, Span<char> destination)
+    {
+        // A UTF-16 unit takes at most 3 bytes (a surrogate pair takes 4 for its 2 units).
+        var maxBytes = escaped.Length * 3;
+        byte[]? rented = null;
+        Span<byte> bytes = maxBytes <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
         Span<byte> hash = stackalloc byte[32];
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(key.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(maxBytes);
         try
         {
-            var written = Encoding.UTF8.GetBytes(key, rented);
-            SHA256.HashData(rented.AsSpan(0, written), hash);
+            SHA256.HashData(bytes[..EncodeUtf8(escaped, bytes)], hash);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
-        var prefix = key.AsSpan(0, HashedPrefixLength);
-        if (char.IsHighSurrogate(prefix[^1]))
+        destination[0] = '#';
+        Convert.TryToHexStringLower(hash[..HashBytes], destination[1..HashedValueLength], out _);
+    }
+
+    // Encoding.UTF8 would turn every unpaired surrogate into U+FFFD, so two values differing only in one would share
+    // a hash, hence a cache entry. An unpaired surrogate is written as its generalized UTF-8 (WTF-8) instead: three
+    // bytes that valid UTF-8 never contains. Well-formed text gets exactly its UTF-8.
+    private static int EncodeUtf8(ReadOnlySpan<char> text, Span<byte> destination)
+    {
+        var total = 0;
+        while (true)
         {
-            prefix = prefix[..^1];
-        }
+            var status = Utf8.FromUtf16(text, destination[total..], out var read, out var written, replaceInvalidSequences: false);
+            total += written;
+            if (status == OperationStatus.Done)
+            {
+                return total;
+            }
 
-        return string.Concat(prefix, "#", Convert.ToHexStringLower(hash));
+            var unit = text[read];
+            destination[total++] = (byte)(0xE0 | (unit >> 12));
+            destination[total++] = (byte)(0x80 | ((unit >> 6) & 0x3F));
+            destination[total++] = (byte)(0x80 | (unit & 0x3F));
+            text = text[(read + 1)..];
+        }
     }
 
     /// <summary>

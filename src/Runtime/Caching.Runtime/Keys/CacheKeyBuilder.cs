@@ -4,10 +4,15 @@ using System.Globalization;
 namespace Caching;
 
 /// <summary>
-/// Builds a cache key from literal text and escaped, culture-invariant values without intermediate strings:
-/// the returned key is the only allocation for keys that fit the initial buffer. Generated decorators use it;
-/// it is public so hand-written code can build keys the same way.
+/// Builds a cache key or pattern from literal text and escaped, culture-invariant values without intermediate
+/// strings: the returned key is the only allocation for keys that fit the initial buffer. Generated decorators use
+/// it; it is public so hand-written code can build keys the same way.
 /// </summary>
+/// <remarks>
+/// Each value append (every method but <see cref="AppendLiteral"/>) writes one value; when its escaped text is longer
+/// than <see cref="CacheKey.MaxValueLength"/> it is replaced in place by its hash (see <see cref="CacheKey.MaxValueLength"/>).
+/// Literals are never hashed, so a pattern keeps its <c>*</c> and a key its shape; the key as a whole is never hashed.
+/// </remarks>
 /// <example>
 /// <code>
 /// var builder = new CacheKeyBuilder(stackalloc char[128]);
@@ -45,7 +50,10 @@ public ref struct CacheKeyBuilder
         _length += literal.Length;
     }
 
-    /// <summary>Appends a string value, escaped; <see langword="null"/> is written as <see cref="CacheKey.NullToken"/>, distinct from "".</summary>
+    /// <summary>
+    /// Appends a string value, escaped and hashed when over <see cref="CacheKey.MaxValueLength"/>;
+    /// <see langword="null"/> is written as <see cref="CacheKey.NullToken"/>, distinct from "".
+    /// </summary>
     /// <param name="value">The value.</param>
     public void AppendValue(string? value)
     {
@@ -55,7 +63,9 @@ public ref struct CacheKeyBuilder
             return;
         }
 
-        AppendEscaped(value);
+        var start = _length;
+        WriteEscaped(value);
+        CapValue(start);
     }
 
     /// <summary>Appends <c>true</c> or <c>false</c>.</summary>
@@ -75,36 +85,25 @@ public ref struct CacheKeyBuilder
     public void AppendValue(Guid value) => AppendFormatted(value, "D");
 
     /// <summary>
-    /// Appends a formattable value (numbers, dates, spans...) with the invariant culture, escaped. Dates and times
-    /// are written as ISO 8601 round-trip text ("O") and GUIDs as "D", like their <c>AppendValue</c> overloads.
+    /// Appends a formattable value (numbers, dates, spans...) with the invariant culture, escaped and hashed when over
+    /// <see cref="CacheKey.MaxValueLength"/>. Dates and times are written as ISO 8601 round-trip text ("O") and GUIDs
+    /// as "D", like their <c>AppendValue</c> overloads.
     /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     public void AppendFormatted<T>(T value)
         where T : ISpanFormattable => AppendFormatted(value, KeyFormat<T>());
 
-    /// <summary>Appends a formattable value with a format string and the invariant culture, escaped.</summary>
+    /// <summary>Appends a formattable value with a format string and the invariant culture, escaped and hashed when over <see cref="CacheKey.MaxValueLength"/>.</summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     /// <param name="format">The format.</param>
     public void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
         where T : ISpanFormattable
     {
-        // The type test folds away for value types, so a struct is never boxed for the null check.
-        if (!typeof(T).IsValueType && value is null)
-        {
-            AppendLiteral(CacheKey.NullToken);
-            return;
-        }
-
-        Span<char> scratch = stackalloc char[64];
-        if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture))
-        {
-            AppendEscaped(scratch[..written]);
-            return;
-        }
-
-        AppendEscaped(value.ToString(format.IsEmpty ? null : format.ToString(), CultureInfo.InvariantCulture));
+        var start = _length;
+        WriteFormatted(value, format);
+        CapValue(start);
     }
 
     /// <summary>Appends a nullable formattable value; <see langword="null"/> is written as <see cref="CacheKey.NullToken"/>.</summary>
@@ -123,20 +122,27 @@ public ref struct CacheKeyBuilder
         }
     }
 
-    /// <summary>Appends an enum member's name (stable when members are reordered), or its number for undefined values.</summary>
+    /// <summary>
+    /// Appends an enum member's name (stable when members are reordered), or its number for undefined values; a long
+    /// combination of flags is hashed like any value over <see cref="CacheKey.MaxValueLength"/>.
+    /// </summary>
     /// <typeparam name="TEnum">The enum type.</typeparam>
     /// <param name="value">The value.</param>
     public void AppendEnum<TEnum>(TEnum value)
         where TEnum : struct, Enum
     {
+        var start = _length;
         Span<char> scratch = stackalloc char[64];
         if (Enum.TryFormat(value, scratch, out var written))
         {
-            AppendEscaped(scratch[..written]);
-            return;
+            WriteEscaped(scratch[..written]);
+        }
+        else
+        {
+            WriteEscaped(value.ToString());
         }
 
-        AppendEscaped(value.ToString());
+        CapValue(start);
     }
 
     /// <summary>Appends a nullable enum; <see langword="null"/> is written as <see cref="CacheKey.NullToken"/>.</summary>
@@ -158,6 +164,7 @@ public ref struct CacheKeyBuilder
     /// <summary>
     /// Appends a sequence element by element, in order, as <c>(a,b,c)</c>: separators inside elements are escaped,
     /// so <c>["a,b"]</c> and <c>["a","b"]</c> give different keys; an empty sequence is <c>()</c>, an empty string element <c>%E</c>, <see langword="null"/> is <see cref="CacheKey.NullToken"/>.
+    /// The whole sequence is one value: when its text is longer than <see cref="CacheKey.MaxValueLength"/>, it is hashed as a whole.
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="values">The sequence.</param>
@@ -169,15 +176,46 @@ public ref struct CacheKeyBuilder
             return;
         }
 
-        AppendElements(values);
+        var start = _length;
+        WriteElements(values);
+        CapValue(start);
     }
 
     /// <summary>
     /// Appends any value: strings, booleans, GUIDs and dates as by their own overloads, other formattable values with
-    /// the invariant culture, anything else through <see cref="object.ToString"/>. Prefer the typed overloads.
+    /// the invariant culture, anything else through <see cref="object.ToString"/>, hashed when over
+    /// <see cref="CacheKey.MaxValueLength"/>. Prefer the typed overloads.
     /// </summary>
     /// <param name="value">The value.</param>
     public void AppendObject(object? value)
+    {
+        var start = _length;
+        WriteObject(value);
+        CapValue(start);
+    }
+
+    private void WriteFormatted<T>(T value, ReadOnlySpan<char> format)
+        where T : ISpanFormattable
+    {
+        // The type test folds away for value types, so a struct is never boxed for the null check.
+        if (!typeof(T).IsValueType && value is null)
+        {
+            AppendLiteral(CacheKey.NullToken);
+            return;
+        }
+
+        Span<char> scratch = stackalloc char[64];
+        if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture))
+        {
+            WriteEscaped(scratch[..written]);
+            return;
+        }
+
+        WriteEscaped(value.ToString(format.IsEmpty ? null : format.ToString(), CultureInfo.InvariantCulture));
+    }
+
+    // Elements of a sequence are written through here uncapped: the sequence is capped once, as one value.
+    private void WriteObject(object? value)
     {
         switch (value)
         {
@@ -185,40 +223,48 @@ public ref struct CacheKeyBuilder
                 AppendLiteral(CacheKey.NullToken);
                 break;
             case string s:
-                AppendEscaped(s);
+                WriteEscaped(s);
                 break;
             case bool b:
                 AppendValue(b);
                 break;
             case DateTime dt:
-                AppendValue(dt);
+                WriteFormatted(dt, "O");
                 break;
             case DateTimeOffset dto:
-                AppendValue(dto);
+                WriteFormatted(dto, "O");
                 break;
             case Guid g:
-                AppendValue(g);
+                WriteFormatted(g, "D");
                 break;
             case DateOnly d:
-                AppendFormatted(d);
+                WriteFormatted(d, "O");
                 break;
             case TimeOnly t:
-                AppendFormatted(t);
+                WriteFormatted(t, "O");
                 break;
             case Enum e:
-                AppendEscaped(e.ToString());
+                WriteEscaped(e.ToString());
                 break;
             case ISpanFormattable f:
-                AppendFormatted(f);
+                WriteFormatted(f, default);
                 break;
             case IFormattable f:
-                AppendEscaped(f.ToString(null, CultureInfo.InvariantCulture));
+                WriteEscaped(f.ToString(null, CultureInfo.InvariantCulture));
                 break;
             case System.Collections.IEnumerable sequence:
-                AppendElements(sequence);
+                WriteElements(sequence);
                 break;
             default:
-                AppendValue(value.ToString());
+                if (value.ToString() is { } text)
+                {
+                    WriteEscaped(text);
+                }
+                else
+                {
+                    AppendLiteral(CacheKey.NullToken);
+                }
+
                 break;
         }
     }
@@ -226,7 +272,7 @@ public ref struct CacheKeyBuilder
     /// <summary>How an empty string is written inside a sequence, so <c>[""]</c> differs from <c>[]</c>; escaping never produces it.</summary>
     private const string EmptyElementToken = "%E";
 
-    private void AppendElements(System.Collections.IEnumerable sequence)
+    private void WriteElements(System.Collections.IEnumerable sequence)
     {
         AppendLiteral("(");
         var first = true;
@@ -238,13 +284,13 @@ public ref struct CacheKeyBuilder
             }
 
             first = false;
-            AppendElement(item);
+            WriteElement(item);
         }
 
         AppendLiteral(")");
     }
 
-    private void AppendElement(object? element)
+    private void WriteElement(object? element)
     {
         if (element is string { Length: 0 })
         {
@@ -252,11 +298,14 @@ public ref struct CacheKeyBuilder
         }
         else
         {
-            AppendObject(element);
+            WriteObject(element);
         }
     }
 
-    /// <summary>Returns the key (hashed when longer than <see cref="CacheKey.MaxLength"/>) and returns any pooled buffer.</summary>
+    /// <summary>
+    /// Returns the key or pattern exactly as built and returns any pooled buffer. It is never hashed as a whole (that
+    /// would turn a pattern into an exact key); its length is bounded because each value is.
+    /// </summary>
     public string ToStringAndClear()
     {
         var key = _chars[.._length].ToString();
@@ -267,11 +316,11 @@ public ref struct CacheKeyBuilder
             ArrayPool<char>.Shared.Return(rented);
         }
 
-        return CacheKey.Limit(key);
+        return key;
     }
 
-    /// <inheritdoc cref="ToStringAndClear"/>
-    public override readonly string ToString() => CacheKey.Limit(_chars[.._length].ToString());
+    /// <summary>Returns the key or pattern built so far, exactly as built, and keeps building.</summary>
+    public override readonly string ToString() => _chars[.._length].ToString();
 
     // The default formats of the date and time types lose precision (DateTime "G" has no fraction of a second and
     // no kind, TimeOnly "t" no seconds), so two different instants would share one key.
@@ -285,7 +334,7 @@ public ref struct CacheKeyBuilder
         return typeof(T) == typeof(Guid) ? "D" : default;
     }
 
-    private void AppendEscaped(scoped ReadOnlySpan<char> value)
+    private void WriteEscaped(scoped ReadOnlySpan<char> value)
     {
         EnsureCapacity(value.Length);
         foreach (var c in value)
@@ -303,6 +352,20 @@ public ref struct CacheKeyBuilder
                 _chars[_length++] = c;
             }
         }
+    }
+
+    // Hashing after writing, rather than measuring first, keeps one escaping loop and costs the short path a single
+    // comparison; the hashed form is shorter than what it replaces, so it always fits where the value was.
+    private void CapValue(int start)
+    {
+        var written = _length - start;
+        if (written <= CacheKey.MaxValueLength)
+        {
+            return;
+        }
+
+        CacheKey.WriteHashedValue(_chars.Slice(start, written), _chars[start..]);
+        _length = start + CacheKey.HashedValueLength;
     }
 
     private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'A' + value - 10);

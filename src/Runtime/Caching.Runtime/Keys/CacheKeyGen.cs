@@ -6,8 +6,9 @@ namespace Caching;
 /// <summary>
 /// Builds keys in the conventional shapes under one prefix: <c>gpu:resource:instance:vast-123</c>,
 /// <c>gpu:list:instances:status=available:region=us-west</c>, <c>metrics:ts:requests:1736870400</c>,
-/// <c>api:query:search:q=gpu&amp;region=us-west</c>. Every value is escaped (see <see cref="CacheKey"/>), so no
-/// value can add a segment, a parameter or a wildcard.
+/// <c>api:query:search:q=gpu&amp;region=us-west</c>. Every name and value is written by <see cref="CacheKey.EscapeValue"/>:
+/// escaped, so no value can add a segment, a parameter or a wildcard, and hashed in its place when longer than
+/// <see cref="CacheKey.MaxValueLength"/>, so a pattern names a long value exactly as its key does.
 /// </summary>
 public sealed class CacheKeyGen
 {
@@ -20,6 +21,7 @@ public sealed class CacheKeyGen
     public CacheKeyGen(string prefix, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        // The prefix is the application's namespace, not a value: escaped so it cannot widen, never hashed.
         _prefix = CacheKey.Escape(prefix);
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -30,7 +32,7 @@ public sealed class CacheKeyGen
     /// <summary><c>{prefix}:resource:{type}:{id}</c>.</summary>
     /// <param name="type">The resource type, such as <c>"instance"</c>.</param>
     /// <param name="id">The resource id.</param>
-    public string Resource(string type, string id) => Join(_prefix, "resource", CacheKey.Escape(type), CacheKey.Escape(id));
+    public string Resource(string type, string id) => Join(_prefix, "resource", CacheKey.EscapeValue(type), CacheKey.EscapeValue(id));
 
     /// <summary><c>{prefix}:list:{name}:{k1}={v1}:{k2}={v2}</c>, filters in the order given.</summary>
     /// <param name="name">The list name, such as <c>"instances"</c>.</param>
@@ -38,21 +40,21 @@ public sealed class CacheKeyGen
     public string List(string name, params (string Name, object? Value)[] filters)
     {
         ArgumentNullException.ThrowIfNull(filters);
-        var builder = new StringBuilder().Append(_prefix).Append(":list:").Append(CacheKey.Escape(name));
+        var builder = new StringBuilder().Append(_prefix).Append(":list:").Append(CacheKey.EscapeValue(name));
         foreach (var (filterName, value) in filters)
         {
-            builder.Append(':').Append(CacheKey.Escape(filterName)).Append('=').Append(FormatValue(value));
+            builder.Append(':').Append(CacheKey.EscapeValue(filterName)).Append('=').Append(FormatValue(value));
         }
 
-        return CacheKey.Limit(builder.ToString());
+        return builder.ToString();
     }
 
     /// <summary><c>{prefix}:user:{userId}:{resource}</c>, or <c>{prefix}:user:{userId}</c> without a resource.</summary>
     /// <param name="userId">The user id.</param>
     /// <param name="resource">What of the user's is cached, such as <c>"profile"</c>.</param>
     public string User(string userId, string? resource = null) => resource is null
-        ? Join(_prefix, "user", CacheKey.Escape(userId))
-        : Join(_prefix, "user", CacheKey.Escape(userId), CacheKey.Escape(resource));
+        ? Join(_prefix, "user", CacheKey.EscapeValue(userId))
+        : Join(_prefix, "user", CacheKey.EscapeValue(userId), CacheKey.EscapeValue(resource));
 
     /// <summary><c>{prefix}:ts:{name}:{bucketStart}</c> where bucketStart is the Unix time (seconds) of the current bucket's start.</summary>
     /// <param name="name">The series name.</param>
@@ -73,7 +75,7 @@ public sealed class CacheKeyGen
         var seconds = at.ToUnixTimeSeconds();
         var width = Math.Max(1, (long)bucket.TotalSeconds);
         var start = seconds - (((seconds % width) + width) % width);
-        return Join(_prefix, "ts", CacheKey.Escape(name), start.ToString(CultureInfo.InvariantCulture));
+        return Join(_prefix, "ts", CacheKey.EscapeValue(name), start.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary><c>{prefix}:query:{name}:{k1}={v1}&amp;{k2}={v2}</c> with parameters sorted by name (ordinal), so argument order never splits entries.</summary>
@@ -84,7 +86,7 @@ public sealed class CacheKeyGen
         ArgumentNullException.ThrowIfNull(parameters);
         var sorted = new List<KeyValuePair<string, object?>>(parameters);
         sorted.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var builder = new StringBuilder().Append(_prefix).Append(":query:").Append(CacheKey.Escape(name)).Append(':');
+        var builder = new StringBuilder().Append(_prefix).Append(":query:").Append(CacheKey.EscapeValue(name)).Append(':');
         for (var i = 0; i < sorted.Count; i++)
         {
             if (i > 0)
@@ -92,10 +94,10 @@ public sealed class CacheKeyGen
                 builder.Append('&');
             }
 
-            builder.Append(CacheKey.Escape(sorted[i].Key)).Append('=').Append(FormatValue(sorted[i].Value));
+            builder.Append(CacheKey.EscapeValue(sorted[i].Key)).Append('=').Append(FormatValue(sorted[i].Value));
         }
 
-        return CacheKey.Limit(builder.ToString());
+        return builder.ToString();
     }
 
     /// <inheritdoc cref="Query(string, IEnumerable{KeyValuePair{string, object}})"/>
@@ -119,8 +121,8 @@ public sealed class CacheKeyGen
     /// <param name="kind">resource, list, user, ts or query.</param>
     /// <param name="name">The name; <see langword="null"/> for all names.</param>
     public string Pattern(string kind, string? name = null) => name is null
-        ? Join(_prefix, CacheKey.Escape(kind), "*")
-        : Join(_prefix, CacheKey.Escape(kind), CacheKey.Escape(name), "*");
+        ? Join(_prefix, CacheKey.EscapeValue(kind), "*")
+        : Join(_prefix, CacheKey.EscapeValue(kind), CacheKey.EscapeValue(name), "*");
 
     /// <summary>
     /// Everything to invalidate for <paramref name="kind"/> and <paramref name="name"/>: the bare key and the pattern of
@@ -130,7 +132,7 @@ public sealed class CacheKeyGen
     /// <param name="kind">resource, list, user, ts or query.</param>
     /// <param name="name">The name.</param>
     public IReadOnlyList<string> PatternsFor(string kind, string name) =>
-        [Join(_prefix, CacheKey.Escape(kind), CacheKey.Escape(name)), Pattern(kind, name)];
+        [Join(_prefix, CacheKey.EscapeValue(kind), CacheKey.EscapeValue(name)), Pattern(kind, name)];
 
     private static string FormatValue(object? value)
     {
@@ -139,5 +141,5 @@ public sealed class CacheKeyGen
         return builder.ToStringAndClear();
     }
 
-    private static string Join(params string[] segments) => CacheKey.Limit(string.Join(':', segments));
+    private static string Join(params string[] segments) => string.Join(':', segments);
 }
