@@ -154,6 +154,12 @@ public sealed partial class MultiLayerCache
             {
                 stale = new Stale<T>(read.Value, CacheTier.Redis);
             }
+
+            // One Redis timeout per call at most: a Redis that did not answer the read is not asked to store either.
+            if (read.Unavailable)
+            {
+                effective = effective with { SkipRedis = true };
+            }
         }
 
         T loaded;
@@ -178,6 +184,11 @@ public sealed partial class MultiLayerCache
     private async ValueTask<RedisEntry<T>> ReadRedisAsync<T>(string key, EffectiveOptions effective, bool synchronous)
     {
         var read = await _redis!.GetAsync(key, synchronous).ConfigureAwait(false);
+        if (read.Status == RedisReadStatus.Unavailable)
+        {
+            return new RedisEntry<T>(false, false, default!, null, Unavailable: true);
+        }
+
         if (read.Status != RedisReadStatus.Hit || !TryDecode(key, read.Bytes!, effective, out T value, out var header))
         {
             return default;
@@ -311,5 +322,5 @@ public sealed partial class MultiLayerCache
     /// <summary>What a store did: the envelope it wrote (null: nothing was cached), whether L1 took it, and Redis's answer.</summary>
     private readonly record struct Stored(byte[]? Envelope, bool Local, RedisStatus Redis);
 
-    private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope);
+    private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope, bool Unavailable = false);
 }
