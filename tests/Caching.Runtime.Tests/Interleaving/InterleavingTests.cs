@@ -16,6 +16,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
     public const string SeedsVariable = "CACHING_INTERLEAVING_SEEDS";
     public const string FirstSeedVariable = "CACHING_INTERLEAVING_FIRST_SEED";
     public const string RepeatVariable = "CACHING_INTERLEAVING_REPEAT";
+    public const string VerboseVariable = "CACHING_INTERLEAVING_VERBOSE";
     public const int DefaultSeeds = 500;
 
     private static readonly TimeSpan SeedTimeout = TimeSpan.FromSeconds(90);
@@ -24,11 +25,13 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
     public async Task Random_schedules_on_three_nodes_never_serve_a_version_older_than_a_returned_invalidation()
     {
         var (first, count, repeat) = Range();
+        var verbose = Read(VerboseVariable) is > 0;
         var runner = new InterleavingRunner(fixture.Redis);
         var failures = new List<CheckReport>();
         var errors = new List<string>();
         var kinds = new Dictionary<OpKind, int>();
-        int issuerPairs = 0, otherPairs = 0, finalReads = 0, restarts = 0, runs = 0;
+        var restartSeeds = new List<int>();
+        int issuerPairs = 0, otherPairs = 0, finalReads = 0, runs = 0;
         var clock = Stopwatch.StartNew();
         for (var seed = first; seed < first + count; seed++)
         {
@@ -48,13 +51,23 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
 
                 var report = PropertyChecker.Check(history, InterleavingRunner.BackplaneBound);
                 runs++;
-                restarts += history.Outage is null ? 0 : 1;
+                if (history.Outage is not null)
+                {
+                    restartSeeds.Add(seed);
+                }
+
                 issuerPairs += report.IssuerPairs;
                 otherPairs += report.OtherPairs;
                 finalReads += report.FinalReads;
                 foreach (var op in history.Ops)
                 {
                     kinds[op.Kind] = kinds.GetValueOrDefault(op.Kind) + 1;
+                }
+
+                if (verbose)
+                {
+                    output.WriteLine($"seed {seed}: {(report.Passed ? "passed" : "FAILED")}");
+                    output.WriteLine(history.Describe(history.Ops));
                 }
 
                 if (!report.Passed)
@@ -65,7 +78,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeds {first}..{first + count - 1} x{repeat}: {runs} runs in {clock.Elapsed.TotalSeconds:0.0} s, {restarts} with a Redis restart"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeds {first}..{first + count - 1} x{repeat}: {runs} runs in {clock.Elapsed.TotalSeconds:0.0} s, {restartSeeds.Count} with a Redis restart ({string.Join(" ", restartSeeds.Distinct())})"));
         output.WriteLine("operations: " + string.Join(", ", Enum.GetValues<OpKind>().Select(k => $"{k} {kinds.GetValueOrDefault(k)}")));
         output.WriteLine($"checked: {issuerPairs} issuer (write, later read) pairs, {otherPairs} other-node pairs past the bound, {finalReads} final reads");
         output.WriteLine($"failed: {failures.Count} run(s), {errors.Count} run error(s)");
