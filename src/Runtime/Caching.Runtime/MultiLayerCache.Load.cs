@@ -12,11 +12,11 @@ public sealed partial class MultiLayerCache
         var effective = Resolve<T>(options);
         using var activity = CacheActivity.Source.StartActivity("cache.get_or_set");
         activity?.SetTag("cache.key", key);
-        var (flight, leader) = JoinFlight<T>(key);
+        var (flight, leader) = JoinFlight<T>(key, effective);
         Outcome<T> outcome;
         if (flight is null)
         {
-            outcome = await LoadAsync(key, state, factory, null, effective, synchronous: false).ConfigureAwait(false);
+            outcome = await LoadAsync(key, state, factory, null, effective, _invalidation.BeginLoad(), synchronous: false).ConfigureAwait(false);
         }
         else
         {
@@ -41,11 +41,11 @@ public sealed partial class MultiLayerCache
     {
         var start = Timestamp();
         var effective = Resolve<T>(options);
-        var (flight, leader) = JoinFlight<T>(key);
+        var (flight, leader) = JoinFlight<T>(key, effective);
         Outcome<T> outcome;
         if (flight is null)
         {
-            var load = LoadAsync<TState, T>(key, state, null, factory, effective, synchronous: true);
+            var load = LoadAsync<TState, T>(key, state, null, factory, effective, _invalidation.BeginLoad(), synchronous: true);
             outcome = load.IsCompleted ? load.Result : load.AsTask().GetAwaiter().GetResult();
         }
         else
@@ -83,22 +83,43 @@ public sealed partial class MultiLayerCache
         return new CacheResult<T>(false, default, CacheTier.None);
     }
 
-    private (Flight<T>? Flight, bool Leader) JoinFlight<T>(string key)
+    /// <summary>
+    /// Joins the load of this key in flight, or starts one. A load that an invalidation has overtaken since it began
+    /// is not joined: its result is what the invalidation was meant to remove, so a caller arriving now starts a new
+    /// load that takes the old one's place in the table.
+    /// </summary>
+    private (Flight<T>? Flight, bool Leader) JoinFlight<T>(string key, EffectiveOptions effective)
     {
-        if (_flights.TryGetValue(key, out var existing))
+        while (true)
         {
-            return existing is Flight<T> running ? (running, false) : (null, false);
-        }
+            if (_flights.TryGetValue(key, out var existing))
+            {
+                if (existing is not Flight<T> running)
+                {
+                    // A caller asking the same key for another type loads on its own.
+                    return (null, false);
+                }
 
-        var mine = new Flight<T>();
-        var actual = _flights.GetOrAdd(key, mine);
-        if (ReferenceEquals(actual, mine))
-        {
-            return (mine, true);
-        }
+                if (_invalidation.MayStore(key, running.Ticket, effective.TagScopes))
+                {
+                    return (running, false);
+                }
 
-        // Another caller won the race; a caller asking the same key for another type loads on its own.
-        return actual is Flight<T> other ? (other, false) : (null, false);
+                var successor = new Flight<T>(_invalidation.BeginLoad());
+                if (_flights.TryUpdate(key, successor, existing))
+                {
+                    return (successor, true);
+                }
+
+                continue;
+            }
+
+            var mine = new Flight<T>(_invalidation.BeginLoad());
+            if (_flights.TryAdd(key, mine))
+            {
+                return (mine, true);
+            }
+        }
     }
 
     private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
@@ -108,7 +129,7 @@ public sealed partial class MultiLayerCache
         Outcome<T> outcome;
         try
         {
-            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, synchronous).ConfigureAwait(false);
+            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, flight.Ticket, synchronous).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -122,10 +143,9 @@ public sealed partial class MultiLayerCache
         flight.TrySetResult(outcome);
     }
 
-    private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
+    // The ticket was taken before anything is read: an invalidation after it is newer than whatever this load finds.
+    private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, LoadTicket ticket, bool synchronous)
     {
-        // Taken before anything is read: an invalidation after this instant is newer than whatever this load finds.
-        var ticket = _invalidation.BeginLoad();
         Stale<T>? stale = null;
 
         // A flight that just finished may have filled L1 between this caller's miss and its joining.
@@ -313,7 +333,10 @@ public sealed partial class MultiLayerCache
         return _serializer.Deserialize<T>(outcome.Envelope.AsSpan(CacheEnvelope.PayloadOffset(outcome.Envelope)));
     }
 
-    private sealed class Flight<T>() : TaskCompletionSource<Outcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
+    private sealed class Flight<T>(LoadTicket ticket) : TaskCompletionSource<Outcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public LoadTicket Ticket { get; } = ticket;
+    }
 
     private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope);
 

@@ -3,6 +3,8 @@ namespace Caching;
 /// <summary>Write-through and list helpers over <see cref="IMultiLayerCache"/>.</summary>
 public static class CacheHelperExtensions
 {
+    private const int ItemBatchSize = 256;
+
     /// <summary>
     /// Runs <paramref name="write"/>, then invalidates every pattern. If the write throws, nothing is invalidated and
     /// the exception propagates: the cache still matches the unchanged source.
@@ -73,11 +75,21 @@ public static class CacheHelperExtensions
         return await cache.GetOrSetAsync(listKey, state, static async (s, ct) =>
         {
             var items = await s.Load(ct).ConfigureAwait(false);
+
+            // Stored a batch at a time: one by one, each waiting for its round trips, a list of 50,000 items took
+            // longer than the list's own load may take and still be stored.
+            var batch = new List<Task>(ItemBatchSize);
             foreach (var item in items)
             {
-                await s.Cache.SetAsync(s.ItemKey(item), item, s.Options, ct).ConfigureAwait(false);
+                batch.Add(s.Cache.SetAsync(s.ItemKey(item), item, s.Options, ct).AsTask());
+                if (batch.Count == ItemBatchSize)
+                {
+                    await Task.WhenAll(batch).ConfigureAwait(false);
+                    batch.Clear();
+                }
             }
 
+            await Task.WhenAll(batch).ConfigureAwait(false);
             return items;
         }, options, cancellationToken).ConfigureAwait(false);
     }

@@ -96,13 +96,13 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     }
 
     /// <summary>
-    /// May a value loaded under <paramref name="ticket"/> be stored now? Not when an invalidation it crossed concerns
-    /// it, when the clock changed era since it began, or when it began longer ago than <c>StaleSetWindow</c> (a
-    /// removal's tombstone only lasts that long).
+    /// May a value loaded under <paramref name="ticket"/> be stored (or handed to a caller who joins the load)? Not
+    /// when an invalidation it crossed concerns it, when the clock changed era since it began, or when it began
+    /// before a removal or run-time pattern this node no longer remembers.
     /// </summary>
     public bool MayStore(string key, LoadTicket ticket, ReadOnlySpan<ulong> tagScopes) =>
         ticket.Era == Clock.Era
-        && Clock.Low() - ticket.Stamp < _windowUs
+        && ticket.Stamp > Knowledge.PatternsForgotten
         && _removals.AllowsStore(key, ticket.Stamp)
         && Knowledge.Check(key, ticket.Stamp, tagScopes, fromRedis: false, null) == Verdict.Valid;
 
@@ -234,7 +234,33 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
                 await FallBackAsync(message).ConfigureAwait(false);
                 return 0;
             default:
+                if (message.Kind == InvalidationKind.Pattern)
+                {
+                    _ = SweepAgainLaterAsync(message);
+                }
+
                 return removed;
+        }
+    }
+
+    /// <summary>
+    /// A load on another node that began before a run-time pattern and stored before the pattern's message reached
+    /// it leaves its old value in Redis, where every node rejects it while it remembers the pattern. One window later
+    /// (no load that old stores any more) the pattern is swept once more, so nothing of it outlives that memory.
+    /// </summary>
+    private async Task SweepAgainLaterAsync(InvalidationMessage message)
+    {
+        try
+        {
+            await Task.Delay(_options.StaleSetWindow + TombstoneSlack, _time, _lifetime.Token).ConfigureAwait(false);
+            if ((await _redis!.DeletePatternAsync(message.Target, _lifetime.Token).ConfigureAwait(false)).Status == RedisStatus.Unavailable)
+            {
+                Queue(message);
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // Shutting down.
         }
     }
 
@@ -401,12 +427,14 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
 
     private void OnSubscribed(bool restored)
     {
-        // From now on every invalidation reaches this node. Before now it may have missed some: scope marks it held
-        // may be out of date, so they are dropped and fetched again when an entry older than now needs them.
+        // From now on every invalidation reaches this node. Before now it may have missed some: after a loss, the
+        // marks it held may be out of date, so they are dropped (and fetched again when an entry older than now
+        // needs them), L1 goes, and no load in flight may store (a removal it crossed may never have arrived).
         var now = Clock.High();
         if (restored)
         {
             Knowledge.Reset(now, ownLoadsToo: true);
+            _removals.RaiseWatermark(now);
             _local?.Clear();
             Log.BackplaneReconnected(_logger);
         }
@@ -446,13 +474,12 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
             }
         }
 
-        // Nothing older than the window may still be stored, so removals and run-time patterns that old are done,
-        // unless they wait in the queue: then they are what keeps this node from reading what Redis still holds.
+        // A run-time pattern is swept from Redis a second time one window after it was applied (see
+        // ApplyOnRedisOrQueueAsync), so a little after that it need not be checked any more; unless it waits in the
+        // queue: then it is what keeps this node from reading what Redis still holds.
         if (_pending.IsEmpty)
         {
-            var before = Clock.Low() - _windowUs - (long)TombstoneSlack.TotalMicroseconds;
-            _removals.ForgetBefore(before);
-            Knowledge.ForgetPatternsBefore(before);
+            Knowledge.ForgetPatternsBefore(Clock.Low() - _windowUs - (2 * (long)TombstoneSlack.TotalMicroseconds));
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
     private readonly Lock _patternGate = new();
     private PatternMark[] _patterns = [];
     private long _patternsNewest;
+    private long _patternsForgotten;
     private long _floor;
     private long _redisFloor;
     private long _listeningSince = long.MaxValue;
@@ -41,6 +42,9 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
     public int ScopeCount => _scopes.Count;
 
     public int PatternCount => Volatile.Read(ref _patterns).Length;
+
+    /// <summary>The newest mark of a run-time pattern no longer remembered: a load that began before it cannot be checked against it.</summary>
+    public long PatternsForgotten => Volatile.Read(ref _patternsForgotten);
 
     public void MarkScope(ulong scope, long mark)
     {
@@ -98,6 +102,7 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
                 var dropped = next[0];
                 next.RemoveAt(0);
                 Raise(Scopes.All, dropped.Mark);
+                RaiseField(ref _patternsForgotten, dropped.Mark);
             }
 
             Volatile.Write(ref _patterns, next.ToArray());
@@ -107,7 +112,10 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
         Bump();
     }
 
-    /// <summary>Drops run-time patterns older than <paramref name="before"/>: no load that old may still store.</summary>
+    /// <summary>
+    /// Drops run-time patterns marked before <paramref name="before"/> (Redis has been swept of their stragglers by
+    /// then); loads that began before the newest of them store nothing.
+    /// </summary>
     public void ForgetPatternsBefore(long before)
     {
         lock (_patternGate)
@@ -116,6 +124,14 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
             if (current.Length == 0 || current[0].Mark >= before)
             {
                 return;
+            }
+
+            foreach (var pattern in current)
+            {
+                if (pattern.Mark < before)
+                {
+                    RaiseField(ref _patternsForgotten, pattern.Mark);
+                }
             }
 
             Volatile.Write(ref _patterns, Array.FindAll(current, p => p.Mark >= before));

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace Caching.Invalidation;
 
 /// <summary>
-/// Keys removed in the last <c>StaleSetWindow</c>, each with the stamp a value needs to be stored again, so a load
-/// of the key that began before the removal cannot put its old value back in L1 (Redis has a tombstone for the same
-/// purpose). A load older than the window stores nothing, so older removals are forgotten. Past the capacity the
-/// oldest are forgotten early and their floor becomes a watermark every store must clear: coarse, but still safe.
+/// Recently removed keys, each with the stamp a value needs to be stored again, so a load of the key that began
+/// before the removal cannot put its old value back (in L1; in Redis a tombstone does the same while it lives). Past
+/// the capacity the oldest are forgotten and their floor becomes a watermark every store must clear: a load that
+/// began before a forgotten removal stores nothing, whatever its key. Coarse, but still safe, and bounded.
 /// </summary>
 internal sealed class RecentRemovals(int capacity)
 {
@@ -24,23 +24,26 @@ internal sealed class RecentRemovals(int capacity)
         while (_floors.Count > capacity && _order.TryDequeue(out var oldest))
         {
             Forget(oldest);
-            var current = Volatile.Read(ref _watermark);
-            if (oldest.Floor > current)
-            {
-                Interlocked.CompareExchange(ref _watermark, oldest.Floor, current);
-            }
+            RaiseWatermark(oldest.Floor);
         }
     }
 
     public bool AllowsStore(string key, long stamp) =>
         stamp >= Volatile.Read(ref _watermark) && (!_floors.TryGetValue(key, out var floor) || stamp >= floor);
 
-    /// <summary>Forgets removals whose floor is below <paramref name="before"/>.</summary>
-    public void ForgetBefore(long before)
+    /// <summary>Nothing this node learned of can be checked for loads that began before <paramref name="stamp"/> (a lost subscription).</summary>
+    public void RaiseWatermark(long stamp)
     {
-        while (_order.TryPeek(out var oldest) && oldest.Floor < before && _order.TryDequeue(out oldest))
+        var current = Volatile.Read(ref _watermark);
+        while (stamp > current)
         {
-            Forget(oldest);
+            var seen = Interlocked.CompareExchange(ref _watermark, stamp, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
