@@ -375,8 +375,8 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ReconnectRetryPolicy = new LinearRetry(250);
 
-        // The client notices a dead or revived connection on its heartbeat; a short one makes recovery follow the server.
-        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(250);
+        // The heartbeat stays at its default: at 250 ms the client's heartbeat work held thread-pool threads while the
+        // server slept, and the runtime's own timeouts then fired up to a second late.
         var timeoutMs = (int)Math.Clamp(_timeout.TotalMilliseconds, 1, int.MaxValue);
         configuration.AsyncTimeout = timeoutMs;
         configuration.SyncTimeout = timeoutMs;
