@@ -3,7 +3,7 @@ namespace Caching;
 /// <summary>Write-through and list helpers over <see cref="IMultiLayerCache"/>.</summary>
 public static class CacheHelperExtensions
 {
-    private const int ItemBatchSize = 256;
+    private const int ItemBatchSize = 64;
 
     /// <summary>
     /// Runs <paramref name="write"/>, then invalidates every pattern. If the write throws, nothing is invalidated and
