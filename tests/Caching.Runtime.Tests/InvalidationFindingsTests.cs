@@ -8,6 +8,7 @@ namespace Caching.Runtime.Tests;
 /// One regression test per finding of issue 8 (invalidation under concurrency), each against real redis-server
 /// processes. Every one of them failed on the code before the invalidation rework.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class InvalidationFindingsTests(RedisFixture fixture) : IClassFixture<RedisFixture>
 {
     private static readonly CacheEntryOptions Tagged = new() { Tags = ["tenant:1"] };

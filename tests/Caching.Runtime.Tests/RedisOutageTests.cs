@@ -5,6 +5,7 @@ using Caching.Testing;
 namespace Caching.Runtime.Tests;
 
 /// <summary>DESIGN invariant 1: a failing Redis never fails a caller, and the cache recovers by itself.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class RedisOutageTests
 {
     [Fact]

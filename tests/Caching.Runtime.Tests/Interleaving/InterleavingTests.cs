@@ -10,6 +10,7 @@ namespace Caching.Runtime.Tests.Interleaving;
 /// DESIGN invariant 2 under random interleavings (issue 8): three nodes over one real redis-server, a versioned
 /// source, many seeds. See readme.md in this folder for the properties, what is relaxed, and how to replay a seed.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper output) : IClassFixture<RedisFixture>
 {
     public const string SeedVariable = "CACHING_INTERLEAVING_SEED";
