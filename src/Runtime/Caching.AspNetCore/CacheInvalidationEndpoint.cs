@@ -17,7 +17,7 @@ public static class CacheInvalidationEndpoint
     /// <summary>
     /// Maps <c>POST {route}</c> taking <c>{"pattern":"user:42:*"}</c> (a glob over cache keys: <c>*</c> and <c>?</c>) or
     /// <c>{"tag":"gpu:instances"}</c>, and invalidating it on every tier and node. Answers 200 with the number of Redis keys
-    /// removed, 400 with a reason for a bad body or pattern, and 401 without an authenticated caller: the endpoint always
+    /// a SCAN removed (0 for a tag or a segment-prefix pattern, which are voided by one mark), 400 with a reason for a bad body or pattern, and 401 without an authenticated caller: the endpoint always
     /// requires authorization (chain <c>.RequireAuthorization("policy")</c> to name the policy), so it is never open by omission.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
