@@ -8,6 +8,8 @@ using Caching.Benchmarks;
 // ./build.sh bench commands        Redis commands per L2 hit
 // ./build.sh bench --filter '*L1Hit*'   any BenchmarkDotNet arguments select among the comparisons
 // ./build.sh bench --filter '*Anatomy*' '*Clock*'   where our L1 hit and miss spend their time (not in the default run)
+// ./build.sh bench invalidation [BDN args]   pattern/tag invalidation among 10k-1M unrelated keys (not in the default run,
+//                                            the same as --filter '*InvalidationCost*'; INVALIDATION_BENCH_KEYS=10000 picks N)
 var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "benchmarks"));
 switch (args.FirstOrDefault())
 {
@@ -19,6 +21,10 @@ switch (args.FirstOrDefault())
         break;
     case "commands":
         await RedisCommandCount.RunAsync().ConfigureAwait(false);
+        break;
+    case "invalidation":
+        // Its own redis-server per case, filled once with DEBUG POPULATE; ~3-6 minutes with 1M keys, so not in the default run.
+        BenchmarkRunner.Run(typeof(InvalidationCostBenchmarks), config, args[1..]);
         break;
     case null:
         // One BenchmarkDotNet run (and one summary table, with its own raw baseline) per comparison.
