@@ -39,7 +39,7 @@ public class HitPathAnatomyBenchmarks
         _plain = Contestants.RawMemory();
         _plain.Set(Key, _value, Contestants.LocalTtl);
         _local = new LocalCache(100L * 1024 * 1024, TimeSpan.FromMinutes(1));
-        _local.Set(Key, new LocalEntry(_value, null, false, null, long.MaxValue), 207, Contestants.LocalTtl);
+        _local.Set(Key, new LocalEntry(_value, null, false, null, 0, long.MaxValue), 207, Contestants.LocalTtl);
         // The same instrument shapes as the runtime's per-hit calls (cache_requests.Add(1), cache_hits.Add(1, layer)).
         _meter = new Meter("Caching.Benchmarks.Anatomy");
         _requestCounter = _meter.CreateCounter<long>("requests");

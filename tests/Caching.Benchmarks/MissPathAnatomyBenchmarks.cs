@@ -56,13 +56,13 @@ public class MissPathAnatomyBenchmarks
     public object Raw() => _raw.Set(_keys[_next++], _value, Contestants.LocalTtl);
 
     [Benchmark(Description = "L1 LocalCache.Set of a LocalEntry (size limit, statistics)")]
-    public void LocalSet() => _local.Set(_keys[_next++], new LocalEntry(_value, null, false, null, long.MaxValue), 231, Contestants.LocalTtl);
+    public void LocalSet() => _local.Set(_keys[_next++], new LocalEntry(_value, null, false, null, 0, long.MaxValue), 231, Contestants.LocalTtl);
 
     [Benchmark(Description = "CacheEnvelope.Write (System.Text.Json, 24-byte header)")]
     public byte[] Envelope()
     {
         _next++;
-        return CacheEnvelope.Write(_serializer, _value, 42, 0, 1);
+        return CacheEnvelope.Write(_serializer, _value, 42, 0, 1, null);
     }
 
     [Benchmark(Description = "same bytes via ArrayBufferWriter(256) + ToArray")]

@@ -110,7 +110,8 @@ internal sealed partial class RedisLayer
     }
 
     /// <summary>Replaces a key's value with a tombstone; Existed says whether a value was there.</summary>
-    public async ValueTask<(RedisStatus Status, bool Existed)> TombstoneAsync(string key, long mark, long timeToLiveMs)
+    /// <remarks>With <paramref name="publish"/>, the backplane message goes in the same pipelined round trip, after the script (Redis runs them in order).</remarks>
+    public async ValueTask<(RedisStatus Status, bool Existed)> TombstoneAsync(string key, long mark, long timeToLiveMs, string? publish = null)
     {
         if (!_breaker.TryEnter())
         {
@@ -128,7 +129,7 @@ internal sealed partial class RedisLayer
 
             RedisKey[] keys = [FullKey(key)];
             RedisValue[] values = [CacheEnvelope.Tombstone(mark), mark, Math.Max(1, timeToLiveMs)];
-            var result = await connection.GetDatabase().ScriptEvaluateAsync(TombstoneScript, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
+            var result = await ScriptThenPublishAsync(connection, TombstoneScript, keys, values, publish).ConfigureAwait(false);
             Succeeded();
             return (RedisStatus.Done, (long)result == 1);
         }
@@ -145,7 +146,8 @@ internal sealed partial class RedisLayer
     }
 
     /// <summary>Raises a scope's mark to <paramref name="mark"/>.</summary>
-    public async ValueTask<RedisStatus> SetMarkAsync(ulong scope, long mark, long timeToLiveMs)
+    /// <remarks>With <paramref name="publish"/>, the backplane message goes in the same pipelined round trip, after the script.</remarks>
+    public async ValueTask<RedisStatus> SetMarkAsync(ulong scope, long mark, long timeToLiveMs, string? publish = null)
     {
         if (!_breaker.TryEnter())
         {
@@ -164,7 +166,7 @@ internal sealed partial class RedisLayer
 
             RedisKey[] keys = [markKey];
             RedisValue[] values = [mark, Math.Max(1, timeToLiveMs)];
-            await connection.GetDatabase().ScriptEvaluateAsync(MarkScript, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
+            await ScriptThenPublishAsync(connection, MarkScript, keys, values, publish).ConfigureAwait(false);
             Succeeded();
             return RedisStatus.Done;
         }
@@ -178,6 +180,26 @@ internal sealed partial class RedisLayer
             Failed("MARK", markKey!, exception);
             return RedisStatus.Unavailable;
         }
+    }
+
+    /// <summary>
+    /// Runs a script and, when given, publishes a message in one pipelined batch on one connection, so the message
+    /// can only reach the other nodes after the script's effect is in Redis, at the cost of one round trip.
+    /// </summary>
+    private async Task<RedisResult> ScriptThenPublishAsync(ConnectionMultiplexer connection, string script, RedisKey[] keys, RedisValue[] values, string? publish)
+    {
+        var database = connection.GetDatabase();
+        if (publish is null)
+        {
+            return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
+        }
+
+        var batch = database.CreateBatch();
+        var evaluated = batch.ScriptEvaluateAsync(script, keys, values);
+        var published = batch.PublishAsync(_channel, publish);
+        batch.Execute();
+        await Task.WhenAll(evaluated, published).WaitAsync(_timeout).ConfigureAwait(false);
+        return await evaluated.ConfigureAwait(false);
     }
 
     /// <summary>

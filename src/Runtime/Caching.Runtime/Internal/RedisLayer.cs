@@ -63,6 +63,19 @@ internal sealed partial class RedisLayer : IAsyncDisposable
 
     public bool IsAvailable => _breaker.AllowsCall;
 
+    /// <summary>
+    /// More than one server behind the connection (a cluster, or replicas): then a script and a message sent in one
+    /// batch may be served by different servers, and their order is not guaranteed.
+    /// </summary>
+    public bool IsCluster
+    {
+        get
+        {
+            var task = _connections[0];
+            return !task.IsCompletedSuccessfully || task.Result.GetEndPoints().Length != 1;
+        }
+    }
+
     public bool IsConnected
     {
         get

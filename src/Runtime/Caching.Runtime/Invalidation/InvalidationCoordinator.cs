@@ -267,27 +267,40 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private async ValueTask<(RedisStatus Status, long Removed)> ApplyOnRedisAsync(InvalidationMessage message)
     {
         var redis = _redis!;
-        (RedisStatus Status, long Removed) result;
+        var text = message.Format(_instanceId);
         switch (message.Kind)
         {
             case InvalidationKind.Key:
-                var (status, existed) = await redis.TombstoneAsync(message.Target, message.Mark, TombstoneTtlMs).ConfigureAwait(false);
-                result = (status, existed ? 1 : 0);
-                break;
+                // On one server: one round trip, the message behind the script.
+                var (status, existed) = await redis.TombstoneAsync(message.Target, message.Mark, TombstoneTtlMs, PublishWithScript(text)).ConfigureAwait(false);
+                return await PublishIfClusteredAsync(status, existed ? 1 : 0, text).ConfigureAwait(false);
             case InvalidationKind.Pattern:
-                result = await redis.DeletePatternAsync(message.Target, _lifetime.Token).ConfigureAwait(false);
-                break;
+                var scan = await redis.DeletePatternAsync(message.Target, _lifetime.Token).ConfigureAwait(false);
+                return await PublishIfClusteredAsync(scan.Status, scan.Removed, text, always: true).ConfigureAwait(false);
             default:
-                result = (await redis.SetMarkAsync(message.Kind == InvalidationKind.All ? Scopes.All : message.Scope, message.Mark, _markTtlMs).ConfigureAwait(false), 0);
-                break;
+                var marked = await redis.SetMarkAsync(message.Kind == InvalidationKind.All ? Scopes.All : message.Scope, message.Mark, _markTtlMs, PublishWithScript(text)).ConfigureAwait(false);
+                return await PublishIfClusteredAsync(marked, 0, text).ConfigureAwait(false);
         }
+    }
 
-        if (result.Status is RedisStatus.Unavailable or RedisStatus.Rejected)
+    // On one server the message can ride in the script's batch (Redis runs one connection's commands in order); on a
+    // cluster the message may be delivered by another server before the script's primary ran it, so it waits for the
+    // script's reply there.
+    private string? PublishWithScript(string text) => _redis!.IsCluster ? null : text;
+
+    private async ValueTask<(RedisStatus Status, long Removed)> PublishIfClusteredAsync(RedisStatus status, long removed, string text, bool always = false)
+    {
+        if (status is RedisStatus.Unavailable or RedisStatus.Rejected)
         {
-            return result;
+            return (status, removed);
         }
 
-        return await redis.PublishAsync(message.Format(_instanceId)).ConfigureAwait(false) ? result : (RedisStatus.Unavailable, 0);
+        if (!always && !_redis!.IsCluster)
+        {
+            return (status, removed);
+        }
+
+        return await _redis!.PublishAsync(text).ConfigureAwait(false) ? (status, removed) : (RedisStatus.Unavailable, 0);
     }
 
     /// <summary>
