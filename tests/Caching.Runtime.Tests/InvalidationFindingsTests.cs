@@ -9,7 +9,7 @@ namespace Caching.Runtime.Tests;
 /// processes. Every one of them failed on the code before the invalidation rework.
 /// </summary>
 [Collection(TimingSensitive.Name)]
-public sealed class InvalidationFindingsTests(RedisFixture fixture) : IClassFixture<RedisFixture>
+public sealed class InvalidationFindingsTests(RedisFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RedisFixture>
 {
     private static readonly CacheEntryOptions Tagged = new() { Tags = ["tenant:1"] };
 
@@ -292,6 +292,82 @@ public sealed class InvalidationFindingsTests(RedisFixture fixture) : IClassFixt
             Assert.Equal(CacheTier.Local, (await cache.GetAsync<Item>("item:" + i)).Tier);
             Assert.Equal("item " + i, (await fresh.GetAsync<Item>("item:" + i)).Value!.Name);
         }
+    }
+
+    /// <summary>
+    /// Bulk: an invalidation storm (keys, segment prefixes and tags; about 10,000 a second asked for) on one node, with
+    /// loads in flight, leaves the hit rate of unrelated keys where it was: every read of them stays an L1 hit.
+    /// </summary>
+    [Fact]
+    public async Task An_invalidation_storm_with_loads_in_flight_leaves_unrelated_keys_hit_rate_unchanged()
+    {
+        var prefix = CacheFactory.UniquePrefix("storm");
+        await using var cache = CacheFactory.Create(fixture.Redis, prefix, o => o.RedisTimeout = TimeSpan.FromSeconds(3));
+        var unrelated = Enumerable.Range(0, 200).Select(i => $"catalog:{i}:item").ToArray();
+        var loads = 0;
+        foreach (var key in unrelated)
+        {
+            await cache.GetOrSetAsync(key, _ => { Interlocked.Increment(ref loads); return ValueTask.FromResult(key); }, Tagged);
+        }
+
+        var loadsBefore = loads;
+        var hitsBefore = cache.Stats().LocalHits;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var issued = 0;
+        var storm = Task.Run(async () =>
+        {
+            var inFlight = new List<Task>();
+            var clock = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                // Paced at 10 per millisecond, at most 256 waiting for Redis.
+                while (issued < clock.ElapsedMilliseconds * 10 && inFlight.Count < 256)
+                {
+                    var n = issued++;
+                    inFlight.Add((n % 3) switch
+                    {
+                        0 => cache.RemoveAsync("user:" + n + ":profile").AsTask(),
+                        1 => cache.InvalidatePatternAsync("user:" + n + ":*").AsTask(),
+                        _ => cache.RemoveByTagAsync("order:" + n).AsTask(),
+                    });
+                }
+
+                inFlight.RemoveAll(t => t.IsCompleted);
+                await Task.Delay(1);
+            }
+
+            await Task.WhenAll(inFlight);
+        });
+        var slowLoads = Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await cache.GetOrSetAsync("user:" + (n++) + ":profile", async _ => { await Task.Delay(20); return "loaded"; });
+            }
+        });
+        var reads = 0;
+        var misses = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var key in unrelated)
+            {
+                reads++;
+                var value = await cache.GetOrSetAsync(key, _ => { Interlocked.Increment(ref misses); return ValueTask.FromResult(key); }, Tagged);
+                Assert.Equal(key, value);
+            }
+
+            await Task.Yield();
+        }
+
+        await storm;
+        await slowLoads;
+        var seconds = 2.0;
+        output.WriteLine($"{issued} invalidations in {seconds} s ({issued / seconds:0}/s) beside {reads} reads of unrelated keys; unrelated misses: {misses}");
+        Assert.True(issued >= 5_000, $"only {issued} invalidations were issued in {seconds} s");
+        Assert.Equal(0, misses);
+        Assert.Equal(loadsBefore, loads);
+        Assert.True(cache.Stats().LocalHits - hitsBefore >= reads, $"{reads} reads of unrelated keys, {cache.Stats().LocalHits - hitsBefore} L1 hits");
     }
 
     /// <summary>Finding 8: every wildcard invalidation SCANned the whole key space; a segment prefix now sends no SCAN at all.</summary>

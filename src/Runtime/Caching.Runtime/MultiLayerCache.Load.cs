@@ -268,14 +268,26 @@ public sealed partial class MultiLayerCache
             return default;
         }
 
+        // One check of the invalidations this load crossed: under the key's lock when L1 takes the value, else here.
         var epoch = _knowledge.Epoch;
-        if (!_invalidation.MayStore(key, ticket, effective.TagScopes))
+        var local = false;
+        if (writesLocal)
+        {
+            var written = WriteLocal(key, value, envelope, effective.TagScopes, ticket, effective, effective.LocalTtl, epoch, fill: false);
+            if (written == LocalWrite.Forbidden)
+            {
+                Log.StaleSetPrevented(_logger, key);
+                return new Stored(null, false, RedisStatus.Refused);
+            }
+
+            local = written == LocalWrite.Stored;
+        }
+        else if (!_invalidation.MayStore(key, ticket, effective.TagScopes))
         {
             Log.StaleSetPrevented(_logger, key);
             return new Stored(null, false, RedisStatus.Refused);
         }
 
-        var local = writesLocal && WriteLocal(key, value, envelope, effective.TagScopes, ticket, effective, effective.LocalTtl, epoch);
         var redis = RedisStatus.Unavailable;
         if (writesRedis)
         {
@@ -298,7 +310,7 @@ public sealed partial class MultiLayerCache
         // L1 never outlives the Redis entry's own logical expiry.
         var remaining = TimeSpan.FromMicroseconds(header.LogicalExpiryUs - _invalidation.Clock.Low());
         var ticket = new LoadTicket(header.Stamp, _invalidation.Clock.Era);
-        WriteLocal(key, value, envelope, tagScopes, ticket, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl, epoch);
+        WriteLocal(key, value, envelope, tagScopes, ticket, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl, epoch, fill: true);
     }
 
     /// <summary>
@@ -306,20 +318,17 @@ public sealed partial class MultiLayerCache
     /// forbids it. The entry starts validated at <paramref name="epoch"/>, read before its checks: an invalidation
     /// that lands in between makes its first hit check it again.
     /// </summary>
-    private bool WriteLocal<T>(string key, T value, byte[] envelope, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch)
+    private LocalWrite WriteLocal<T>(string key, T value, byte[] envelope, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch, bool fill)
     {
-        if (freshFor <= TimeSpan.Zero)
-        {
-            return false;
-        }
-
-        var logicalExpiry = Environment.TickCount64 + (long)freshFor.TotalMilliseconds;
+        var logicalExpiry = Environment.TickCount64 + (long)Math.Max(0, freshFor.TotalMilliseconds);
         var physical = effective.FailSafe ? freshFor + effective.FailSafeMaxDuration : freshFor;
         var entry = effective.Share
             ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry)
             : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry);
         entry.ValidatedEpoch = epoch;
-        return _local!.SetIfNewer(key, entry, envelope.Length, physical, (this, key, ticket, tagScopes), static s => s.Item1._invalidation.MayStore(s.key, s.ticket, s.tagScopes));
+        return _local!.SetIfNewer(key, entry, envelope.Length, physical, (this, key, ticket, tagScopes, fill), static s => s.fill
+            ? s.Item1._invalidation.MayFill(s.key, s.ticket, s.tagScopes)
+            : s.Item1._invalidation.MayStore(s.key, s.ticket, s.tagScopes));
     }
 
     /// <summary>The leader gets the instance the source produced; followers of a copy-on-read entry get their own copy.</summary>

@@ -2,6 +2,18 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace Caching.Internal;
 
+/// <summary>What a guarded L1 store did.</summary>
+internal enum LocalWrite
+{
+    Stored,
+
+    /// <summary>A newer entry was there, or the value's L1 time had already run out: nothing to do.</summary>
+    Kept,
+
+    /// <summary>An invalidation since the value was loaded forbids storing it anywhere.</summary>
+    Forbidden,
+}
+
 /// <summary>
 /// L1: a size-bounded <see cref="MemoryCache"/> whose entry size is the serialized byte length, so
 /// <c>CACHE_LOCAL_SIZE_MB</c> bounds real memory rather than an entry count.
@@ -59,19 +71,25 @@ internal sealed class LocalCache : IDisposable
 
     /// <summary>
     /// Stores an entry unless the one there is newer, atomically with respect to other stores and removals of the same
-    /// key (one lock per key stripe, taken on the miss path only). <paramref name="allowed"/> runs under the lock.
+    /// key (one lock per key stripe, taken on the miss path only). <paramref name="allowed"/> runs under the lock; a
+    /// time to live of zero or less checks and stores nothing.
     /// </summary>
-    public bool SetIfNewer<TState>(string key, LocalEntry entry, long sizeBytes, TimeSpan timeToLive, TState state, Func<TState, bool> allowed)
+    public LocalWrite SetIfNewer<TState>(string key, LocalEntry entry, long sizeBytes, TimeSpan timeToLive, TState state, Func<TState, bool> allowed)
     {
         lock (Stripe(key))
         {
-            if (!allowed(state) || (TryGet(key, out var current) && current!.Stamp > entry.Stamp))
+            if (!allowed(state))
             {
-                return false;
+                return LocalWrite.Forbidden;
+            }
+
+            if (timeToLive <= TimeSpan.Zero || (TryGet(key, out var current) && current!.Stamp > entry.Stamp))
+            {
+                return LocalWrite.Kept;
             }
 
             Set(key, entry, sizeBytes, timeToLive);
-            return true;
+            return LocalWrite.Stored;
         }
     }
 

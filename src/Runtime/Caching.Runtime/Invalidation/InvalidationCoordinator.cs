@@ -106,10 +106,20 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         && _removals.AllowsStore(key, ticket.Stamp)
         && Knowledge.Check(key, ticket.Stamp, tagScopes, fromRedis: false, null) == Verdict.Valid;
 
+    /// <summary>
+    /// May an entry just read from Redis and checked by <see cref="MayUseFromRedisAsync"/> go into L1? Asked again
+    /// under the key's lock, so a removal landing in between wins. Unlike a load's store it may be old: only what
+    /// voids the entry itself counts, not what this node has forgotten since.
+    /// </summary>
+    public bool MayFill(string key, LoadTicket ticket, ReadOnlySpan<ulong> tagScopes) =>
+        ticket.Era == Clock.Era
+        && !_removals.RemovedSince(key, ticket.Stamp)
+        && Knowledge.Check(key, ticket.Stamp, tagScopes, fromRedis: false, null) == Verdict.Valid;
+
     /// <summary>May an entry read from Redis be used? Fetches from Redis the marks this node does not know yet.</summary>
     public async ValueTask<bool> MayUseFromRedisAsync(string key, long stamp, ulong[]? tagScopes, bool synchronous)
     {
-        if (!_removals.AllowsStore(key, stamp))
+        if (_removals.RemovedSince(key, stamp))
         {
             return false;
         }

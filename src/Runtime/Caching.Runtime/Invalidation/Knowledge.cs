@@ -102,11 +102,11 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
                 var dropped = next[0];
                 next.RemoveAt(0);
                 Raise(Scopes.All, dropped.Mark);
-                RaiseField(ref _patternsForgotten, dropped.Mark);
+                AtomicMax.Raise(ref _patternsForgotten, dropped.Mark);
             }
 
             Volatile.Write(ref _patterns, next.ToArray());
-            RaiseField(ref _patternsNewest, mark);
+            AtomicMax.Raise(ref _patternsNewest, mark);
         }
 
         Bump();
@@ -130,7 +130,7 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
             {
                 if (pattern.Mark < before)
                 {
-                    RaiseField(ref _patternsForgotten, pattern.Mark);
+                    AtomicMax.Raise(ref _patternsForgotten, pattern.Mark);
                 }
             }
 
@@ -147,10 +147,10 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
     public void Reset(long floor, bool ownLoadsToo)
     {
         _scopes.Clear();
-        RaiseField(ref _redisFloor, floor);
+        AtomicMax.Raise(ref _redisFloor, floor);
         if (ownLoadsToo)
         {
-            RaiseField(ref _floor, floor);
+            AtomicMax.Raise(ref _floor, floor);
         }
 
         Bump();
@@ -259,23 +259,8 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
             }
         }
 
-        RaiseField(ref _floor, highestDropped);
+        AtomicMax.Raise(ref _floor, highestDropped);
         Bump();
-    }
-
-    private static void RaiseField(ref long field, long value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 
     private readonly record struct PatternMark(string Pattern, long Mark);

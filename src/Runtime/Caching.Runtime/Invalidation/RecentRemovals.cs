@@ -28,24 +28,15 @@ internal sealed class RecentRemovals(int capacity)
         }
     }
 
+    /// <summary>May a load that began at <paramref name="stamp"/> store a value of <paramref name="key"/>?</summary>
     public bool AllowsStore(string key, long stamp) =>
-        stamp >= Volatile.Read(ref _watermark) && (!_floors.TryGetValue(key, out var floor) || stamp >= floor);
+        stamp >= Volatile.Read(ref _watermark) && !RemovedSince(key, stamp);
+
+    /// <summary>Was <paramref name="key"/> removed after a value stamped <paramref name="stamp"/> (as far as this node still remembers)?</summary>
+    public bool RemovedSince(string key, long stamp) => _floors.TryGetValue(key, out var floor) && stamp < floor;
 
     /// <summary>Nothing this node learned of can be checked for loads that began before <paramref name="stamp"/> (a lost subscription).</summary>
-    public void RaiseWatermark(long stamp)
-    {
-        var current = Volatile.Read(ref _watermark);
-        while (stamp > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _watermark, stamp, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    public void RaiseWatermark(long stamp) => AtomicMax.Raise(ref _watermark, stamp);
 
     private void Forget((string Key, long Floor) entry) =>
         _floors.TryRemove(new KeyValuePair<string, long>(entry.Key, entry.Floor));
