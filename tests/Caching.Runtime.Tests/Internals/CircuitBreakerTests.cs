@@ -116,4 +116,47 @@ public sealed class CircuitBreakerTests
 
         Assert.True(_breaker.IsOpen);
     }
+
+    [Fact]
+    public void Half_open_lets_exactly_one_probe_through_while_the_others_keep_skipping_Redis()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _breaker.RecordFailure();
+        }
+
+        Assert.False(_breaker.TryEnter());
+        _time.Advance(OpenFor);
+
+        var entered = Enumerable.Range(0, 50).AsParallel().Count(_ => _breaker.TryEnter());
+
+        Assert.Equal(1, entered);
+        Assert.False(_breaker.TryEnter());
+        Assert.True(_breaker.RecordSuccess());
+        Assert.True(_breaker.TryEnter());
+        Assert.True(_breaker.TryEnter());
+    }
+
+    [Fact]
+    public void A_failed_probe_reopens_for_a_full_period_and_a_lost_probe_is_replaced_after_one()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _breaker.RecordFailure();
+        }
+
+        _time.Advance(OpenFor);
+        Assert.True(_breaker.TryEnter());
+        Assert.True(_breaker.RecordFailure());
+        _time.Advance(OpenFor - TimeSpan.FromMilliseconds(1));
+        Assert.False(_breaker.TryEnter());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_breaker.TryEnter());
+
+        // That probe never reports back (its caller was torn down): another is allowed one period later, not before.
+        _time.Advance(OpenFor - TimeSpan.FromMilliseconds(1));
+        Assert.False(_breaker.TryEnter());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_breaker.TryEnter());
+    }
 }
