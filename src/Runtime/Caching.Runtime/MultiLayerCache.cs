@@ -66,7 +66,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
         _invalidation = new InvalidationCoordinator(options, _local, _redis, _logger, _metrics, _time, _instanceId);
         _knowledge = _invalidation.Knowledge;
-        _metrics.ObservePending(() => _invalidation.PendingCount);
+        _metrics.ObservePending(() => _invalidation.PendingCount, () => _invalidation.PendingCollapses);
         Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);
     }
 

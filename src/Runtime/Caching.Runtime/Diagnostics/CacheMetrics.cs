@@ -67,9 +67,12 @@ internal sealed class CacheMetrics : IDisposable
 
     public void InvalidationDropped() => _invalidationsDropped.Add(1);
 
-    /// <summary>Observes the replay queue's length (set once the cache has built its coordinator).</summary>
-    public void ObservePending(Func<int> pending) =>
+    /// <summary>Observes the replay queue (set once the cache has built its coordinator).</summary>
+    public void ObservePending(Func<int> pending, Func<long> collapses)
+    {
         _meter.CreateObservableGauge("cache_invalidations_pending", pending, description: "Invalidations waiting for Redis to come back.");
+        _meter.CreateObservableCounter("cache_invalidations_collapsed", collapses, description: "Times the replay queue overflowed into one invalidation of the whole key prefix.");
+    }
 
     public bool DurationEnabled => _duration.Enabled;
 

@@ -68,10 +68,10 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
 
     public int PendingCount => _pending.Count;
 
+    public long PendingCollapses => _pending.Collapses;
+
     /// <summary>Completes once the clock has its first sample of Redis's time (the host's startup probe waits for it).</summary>
     public Task Calibrated => _calibrated.Task;
-
-    public long PendingCollapses => _pending.Collapses;
 
     public LoadTicket BeginLoad() => new(Clock.Low(), Clock.Era);
 

@@ -35,14 +35,6 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
 
     public long Epoch => Volatile.Read(ref _epoch);
 
-    public long AllMark => _scopes.TryGetValue(Scopes.All, out var mark) ? mark : 0;
-
-    public long Floor => Volatile.Read(ref _floor);
-
-    public int ScopeCount => _scopes.Count;
-
-    public int PatternCount => Volatile.Read(ref _patterns).Length;
-
     /// <summary>The newest mark of a run-time pattern no longer remembered: a load that began before it cannot be checked against it.</summary>
     public long PatternsForgotten => Volatile.Read(ref _patternsForgotten);
 
