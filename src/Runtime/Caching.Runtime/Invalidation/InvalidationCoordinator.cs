@@ -124,8 +124,15 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
             return false;
         }
 
-        List<ulong>? unknown = null;
-        var verdict = Knowledge.Check(key, stamp, tagScopes, fromRedis: true, unknown = []);
+        // Most reads know every mark: the list of unknown ones is built only when some are missing.
+        var verdict = Knowledge.Check(key, stamp, tagScopes, fromRedis: true, null);
+        if (verdict != Verdict.Unknown)
+        {
+            return verdict == Verdict.Valid;
+        }
+
+        var unknown = new List<ulong>();
+        verdict = Knowledge.Check(key, stamp, tagScopes, fromRedis: true, unknown);
         if (verdict != Verdict.Unknown)
         {
             return verdict == Verdict.Valid;
