@@ -1,5 +1,6 @@
 using Caching.Runtime.Tests.Infrastructure;
 using Caching.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Caching.Runtime.Tests;
 
@@ -80,6 +81,93 @@ public sealed class PatternAndTagTests : IAsyncLifetime
         // A value stored after the invalidation is a normal entry again.
         await cache.SetAsync("user:1:item:1", "new");
         Assert.Equal("new", (await fresh.GetAsync<string>("user:1:item:1")).Value);
+    }
+
+    [Fact]
+    public async Task An_instance_of_an_indexed_shape_voids_exactly_its_entries_on_every_node_without_a_SCAN()
+    {
+        var prefix = CacheFactory.UniquePrefix("indexed");
+        void Shapes(MultiLayerCacheOptions o) => o.IndexedPatterns.Add("tenant:{tenant}:user:*:avatar");
+        await using var cache = CacheFactory.Create(_redis, prefix, Shapes);
+        await using var other = CacheFactory.Create(_redis, prefix, Shapes);
+        var keys = new List<string>();
+        for (var tenant = 1; tenant <= 2; tenant++)
+        {
+            for (var user = 0; user < 5; user++)
+            {
+                keys.Add($"tenant:{tenant}:user:{user}:avatar");
+                keys.Add($"tenant:{tenant}:user:{user}:profile");
+            }
+        }
+
+        keys.Add("tenant:1:user:9:avatar:small");
+        keys.Add("tenant:10:user:1:avatar");
+        foreach (var key in keys)
+        {
+            await cache.SetAsync(key, "v:" + key);
+            Assert.True((await other.GetAsync<string>(key)).Found);
+        }
+
+        var scansBefore = await ScanCallsAsync();
+
+        var removed = await cache.InvalidatePatternAsync("tenant:1:user:*:avatar");
+
+        Assert.Equal(0, removed);
+        Assert.Equal(scansBefore, await ScanCallsAsync());
+        await Eventually.HoldsAsync(async () => !(await other.GetAsync<string>("tenant:1:user:0:avatar")).Found, TimeSpan.FromSeconds(2), "the other node dropping its L1 copy");
+
+        // A node that starts after the invalidation finds the entries in Redis and the mark beside them.
+        await using var fresh = CacheFactory.Create(_redis, prefix, Shapes);
+        foreach (var node in new[] { cache, other, fresh })
+        {
+            foreach (var key in keys)
+            {
+                var gone = key.StartsWith("tenant:1:user:", StringComparison.Ordinal) && key.EndsWith(":avatar", StringComparison.Ordinal);
+                Assert.True(gone != (await node.GetAsync<string>(key)).Found, key);
+            }
+        }
+
+        await cache.SetAsync("tenant:1:user:0:avatar", "new");
+        Assert.Equal("new", (await fresh.GetAsync<string>("tenant:1:user:0:avatar")).Value);
+    }
+
+    [Fact]
+    public async Task Shapes_registered_in_the_container_index_the_patterns_of_the_cache_it_builds()
+    {
+        var prefix = CacheFactory.UniquePrefix("indexed-di");
+        var services = new ServiceCollection();
+        services.AddIndexedCachePatterns("user:*:avatar");
+        services.AddMultiLayerCache(CacheFactory.Options(_redis, prefix));
+        await using var provider = services.BuildServiceProvider();
+        var cache = provider.GetRequiredService<MultiLayerCache>();
+        await cache.ProbeRedisAsync();
+        await cache.SetAsync("user:1:avatar", "a");
+        await cache.SetAsync("user:1:name", "n");
+        var scansBefore = await ScanCallsAsync();
+
+        await cache.InvalidatePatternAsync("user:*:avatar");
+
+        Assert.Equal(scansBefore, await ScanCallsAsync());
+        Assert.False((await cache.GetAsync<string>("user:1:avatar")).Found);
+        Assert.True((await cache.GetAsync<string>("user:1:name")).Found);
+
+        // Not a registered shape: still correct, by SCAN.
+        await cache.InvalidatePatternAsync("user:*:name");
+        Assert.True(await ScanCallsAsync() > scansBefore);
+        Assert.False((await cache.GetAsync<string>("user:1:name")).Found);
+    }
+
+    [Fact]
+    public void A_shape_registered_in_the_container_that_cannot_be_indexed_stops_the_cache_naming_it()
+    {
+        var services = new ServiceCollection();
+        services.AddMultiLayerCache(CacheFactory.Options(null, "bad-shape"));
+        services.AddIndexedCachePatterns("user:{id}*");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<CacheConfigurationException>(() => provider.GetRequiredService<MultiLayerCache>());
+
+        Assert.Contains("'user:{id}*'", error.Message, StringComparison.Ordinal);
     }
 
     private async Task<long> ScanCallsAsync()

@@ -46,6 +46,12 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     /// <param name="meterFactory">Creates the "Caching" meter; without one a private meter is used.</param>
     /// <param name="timeProvider">The clock for Redis entries' logical expiry and the breaker (default: the system clock).</param>
     public MultiLayerCache(MultiLayerCacheOptions options, ILogger<MultiLayerCache>? logger = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+        : this(options, [], logger, meterFactory, timeProvider)
+    {
+    }
+
+    /// <summary>The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with <c>AddIndexedCachePatterns</c>.</summary>
+    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -64,7 +70,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
             _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
         }
 
-        _invalidation = new InvalidationCoordinator(options, _local, _redis, _logger, _metrics, _time, _instanceId);
+        _invalidation = new InvalidationCoordinator(options, PatternIndex.Create(options.IndexedPatterns.Concat(indexedPatterns)), _local, _redis, _logger, _metrics, _time, _instanceId);
         _knowledge = _invalidation.Knowledge;
         _metrics.ObservePending(() => _invalidation.PendingCount, () => _invalidation.PendingCollapses);
         Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);

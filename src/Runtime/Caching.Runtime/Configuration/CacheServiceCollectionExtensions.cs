@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Caching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -37,9 +39,31 @@ public static class CacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         services.TryAddSingleton(options);
-        services.TryAddSingleton<MultiLayerCache>();
+        services.TryAddSingleton(static provider => new MultiLayerCache(
+            provider.GetRequiredService<MultiLayerCacheOptions>(),
+            provider.GetServices<IndexedCachePatterns>().SelectMany(static registered => registered.Patterns),
+            provider.GetService<ILogger<MultiLayerCache>>(),
+            provider.GetService<IMeterFactory>(),
+            provider.GetService<TimeProvider>()));
         services.TryAddSingleton<IMultiLayerCache>(static provider => provider.GetRequiredService<MultiLayerCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartup>());
+        return services;
+    }
+
+    /// <summary>
+    /// Declares pattern shapes (<c>user:*:avatar</c>, <c>tenant:{tenant}:user:*:avatar</c>) whose instances the cache
+    /// invalidates with one mark instead of a SCAN of Redis; see <see cref="MultiLayerCacheOptions.IndexedPatterns"/>.
+    /// The generated <c>AddCachingDecorators</c> calls it with every <c>[InvalidatesCache]</c> pattern; call it for
+    /// patterns your own code passes to <c>InvalidatePatternAsync</c>. Order does not matter; a shape that cannot be
+    /// indexed stops the application when the cache is created, naming the shape.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="patterns">The shapes.</param>
+    public static IServiceCollection AddIndexedCachePatterns(this IServiceCollection services, params string[] patterns)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(patterns);
+        services.AddSingleton(new IndexedCachePatterns([.. patterns]));
         return services;
     }
 
@@ -52,6 +76,8 @@ public static class CacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddCheck<CacheHealthCheck>(name, HealthStatus.Unhealthy, tags ?? []);
     }
+
+    private sealed record IndexedCachePatterns(string[] Patterns);
 
     /// <summary>Creates the cache when the host starts, so Redis is connected (or reported unreachable) before the first request.</summary>
     private sealed class CacheStartup(MultiLayerCache cache) : IHostedService

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Caching.Invalidation;
 
 namespace Caching;
 
@@ -76,6 +77,16 @@ public sealed class MultiLayerCacheOptions
     /// <summary>How many invalidations wait for Redis during an outage (default 10,000, de-duplicated); beyond it they collapse into one invalidation of the whole key prefix.</summary>
     public int MaxPendingInvalidations { get; set; } = 10_000;
 
+    /// <summary>
+    /// Pattern shapes invalidated by one mark instead of a SCAN of every Redis primary: templates such as
+    /// <c>user:*:avatar</c> or <c>tenant:{tenant}:user:*:avatar</c>, whose holes stand for escaped values. Any pattern
+    /// passed to <c>InvalidatePatternAsync</c> that is such a shape with its holes filled costs O(1) whatever the size
+    /// of Redis. Segment-prefix patterns (<c>user:42:*</c>) need no entry here. The generated
+    /// <c>AddCachingDecorators</c> registers every <c>[InvalidatesCache]</c> pattern itself; every node sharing a
+    /// key prefix must know the same shapes. A shape cannot use '?' nor put a hole or wildcard next to a wildcard.
+    /// </summary>
+    public IList<string> IndexedPatterns { get; } = new List<string>();
+
     /// <summary>Named entry profiles (<c>Cache:Profiles:{name}:LocalTtl</c> ...), matched ignoring case.</summary>
     public IDictionary<string, CacheProfile> Profiles { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
 
@@ -108,6 +119,12 @@ public sealed class MultiLayerCacheOptions
         Require(InvalidationPatternCapacity >= 1, "Cache:InvalidationPatternCapacity", InvalidationPatternCapacity, "a positive number");
         Require(MaxPendingInvalidations >= 1, "Cache:MaxPendingInvalidations", MaxPendingInvalidations, "a positive number");
         Require(!string.IsNullOrWhiteSpace(KeyPrefix), "CACHE_KEY_PREFIX", KeyPrefix, "a non-empty prefix");
+        foreach (var pattern in IndexedPatterns)
+        {
+            var reason = "it is null";
+            Require(pattern is not null && PatternIndex.TryCompile(pattern, out _, out reason), "Cache:IndexedPatterns", pattern, "a pattern that can be indexed, but " + reason);
+        }
+
         foreach (var c in KeyPrefix)
         {
             Require(!(c is '*' or '?' or '[' or ']' or '\\' or '{' or '}' or ':') && !char.IsWhiteSpace(c) && !char.IsControl(c), "CACHE_KEY_PREFIX", KeyPrefix, "letters, digits, '-', '_' or '.' (no glob characters, braces, ':' or whitespace)");

@@ -32,11 +32,12 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly long _windowUs;
     private readonly long _markTtlMs;
+    private readonly PatternIndex _index;
     private readonly TaskCompletionSource _calibrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextCalibrationTimestamp;
     private int _outageLogged;
 
-    public InvalidationCoordinator(MultiLayerCacheOptions options, LocalCache? local, RedisLayer? redis, ILogger logger, CacheMetrics metrics, TimeProvider time, string instanceId)
+    public InvalidationCoordinator(MultiLayerCacheOptions options, PatternIndex index, LocalCache? local, RedisLayer? redis, ILogger logger, CacheMetrics metrics, TimeProvider time, string instanceId)
     {
         _options = options;
         _local = local;
@@ -45,8 +46,9 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _instanceId = instanceId;
+        _index = index;
         Clock = new ReferenceClock(time);
-        Knowledge = new Knowledge(options.InvalidationScopeCapacity, options.InvalidationPatternCapacity);
+        Knowledge = new Knowledge(options.InvalidationScopeCapacity, options.InvalidationPatternCapacity, index);
         _removals = new RecentRemovals(options.InvalidationScopeCapacity);
         _pending = new PendingInvalidations(options.MaxPendingInvalidations);
         _windowUs = (long)options.StaleSetWindow.TotalMicroseconds;
@@ -156,7 +158,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     public ValueTask<long> RemoveKeyAsync(string key, CancellationToken cancellationToken) =>
         InvalidateAsync(InvalidationMessage.ForKey(key, Clock.NextMark()), cancellationToken);
 
-    /// <summary>Invalidates what a pattern matches: by one scope mark when it is a segment prefix, else by SCAN.</summary>
+    /// <summary>Invalidates what a pattern matches: by one scope mark when it is a segment prefix or an instance of an indexed shape, else by SCAN.</summary>
     public ValueTask<long> InvalidatePatternAsync(string pattern, CancellationToken cancellationToken)
     {
         var mark = Clock.NextMark();
@@ -169,7 +171,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         {
             message = InvalidationMessage.ForKey(pattern, mark);
         }
-        else if (Scopes.TryPrefixPattern(pattern, out var scope))
+        else if (Scopes.TryPrefixPattern(pattern, out var scope) || _index.TryScope(pattern, out scope))
         {
             message = InvalidationMessage.ForScope(scope, mark);
         }
@@ -446,7 +448,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
             {
                 'k' => InvalidationMessage.ForKey(legacy.Text, mark),
                 't' => InvalidationMessage.ForScope(Scopes.Tag(legacy.Text), mark),
-                'p' when Scopes.TryPrefixPattern(legacy.Text, out var scope) => InvalidationMessage.ForScope(scope, mark),
+                'p' when Scopes.TryPrefixPattern(legacy.Text, out var scope) || _index.TryScope(legacy.Text, out scope) => InvalidationMessage.ForScope(scope, mark),
                 'p' => InvalidationMessage.ForPattern(legacy.Text, mark),
                 _ => InvalidationMessage.ForAll(mark),
             };

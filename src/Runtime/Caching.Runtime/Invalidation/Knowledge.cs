@@ -21,7 +21,7 @@ internal enum Verdict
 /// count (the oldest marks make way and raise the floor), patterns by count and age (an overflow becomes a mark for
 /// everything), so nothing grows with the number of writes or invalidations.
 /// </summary>
-internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
+internal sealed class Knowledge(int scopeCapacity, int patternCapacity, PatternIndex index)
 {
     private readonly ConcurrentDictionary<ulong, long> _scopes = new();
     private readonly Lock _patternGate = new();
@@ -189,6 +189,28 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity)
                 case Verdict.Unknown:
                     anyUnknown = true;
                     break;
+            }
+        }
+
+        if (!index.IsEmpty)
+        {
+            Span<ulong> indexed = stackalloc ulong[PatternIndex.MaxScopesPerKey];
+            var count = index.ScopesOf(key, indexed);
+            if (count < 0)
+            {
+                return Verdict.Invalid;
+            }
+
+            foreach (var scope in indexed[..count])
+            {
+                switch (CheckScope(scope, stamp, floor, unknown))
+                {
+                    case Verdict.Invalid:
+                        return Verdict.Invalid;
+                    case Verdict.Unknown:
+                        anyUnknown = true;
+                        break;
+                }
             }
         }
 

@@ -20,8 +20,12 @@ internal static class Scopes
 
     private const long PrefixSeed = 0x5EC7;
     private const long TagSeed = 0x7A65;
+    private const long PatternSeed = 0x1DE8;
 
     public static ulong Prefix(ReadOnlySpan<char> prefix) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(prefix), PrefixSeed);
+
+    /// <summary>The scope of one instance of an indexed pattern shape (<see cref="PatternIndex"/>), by its text.</summary>
+    public static ulong Pattern(ReadOnlySpan<char> instance) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(instance), PatternSeed);
 
     public static ulong Tag(string tag) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(tag.AsSpan()), TagSeed);
 
