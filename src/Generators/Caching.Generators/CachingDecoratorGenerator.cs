@@ -39,7 +39,7 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
         var registrations = all
             .Select(static (models, _) => models
                 .Where(m => m.IsDecorated)
-                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey))
+                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey, IndexedPatternText.Of(m)))
                 .ToEquatableArray())
             .WithTrackingName(TrackingNames.Registrations);
 

@@ -71,6 +71,10 @@ public sealed class InterleavingRunner(RedisServer redis)
     {
         options.RedisTimeout = TimeSpan.FromMilliseconds(500);
         options.BreakerDuration = TimeSpan.FromMilliseconds(500);
+        foreach (var shape in Schedule.IndexedShapes)
+        {
+            options.IndexedPatterns.Add(shape);
+        }
 
         // Long lifetimes: a stale value must not hide by expiring during the run.
         options.LocalTtl = TimeSpan.FromMinutes(10);
@@ -171,7 +175,7 @@ public sealed class InterleavingRunner(RedisServer redis)
                 case OpKind.Remove:
                     await node.RemoveAsync(op.Target);
                     break;
-                case OpKind.PatternPrefix or OpKind.PatternScan:
+                case OpKind.PatternPrefix or OpKind.PatternScan or OpKind.PatternIndexed:
                     await node.InvalidatePatternAsync(op.Target);
                     break;
                 case OpKind.Tag:

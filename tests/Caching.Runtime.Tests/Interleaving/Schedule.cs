@@ -14,8 +14,11 @@ public enum OpKind
     /// <summary>Source writes, then InvalidatePatternAsync("user:{u}:*") (a segment-prefix pattern).</summary>
     PatternPrefix,
 
-    /// <summary>Source writes, then InvalidatePatternAsync("user:?:orders" or "*:orders") (run-time patterns: SCAN).</summary>
+    /// <summary>Source writes, then InvalidatePatternAsync("user:?:orders") (a run-time pattern: SCAN).</summary>
     PatternScan,
+
+    /// <summary>Source writes, then InvalidatePatternAsync("*:orders", "*:profile" or "user:*:orders"): instances of indexed shapes, one mark each.</summary>
+    PatternIndexed,
 
     /// <summary>Source writes to every key with the tag, then RemoveByTagAsync("tenant:{t}").</summary>
     Tag,
@@ -31,6 +34,11 @@ public sealed record Schedule(int Seed, IReadOnlyList<PlannedOp> Ops, RestartPla
 {
     public const int Nodes = 3;
     public const int WindowMs = 150;
+
+    /// <summary>The shapes every node registers (<see cref="MultiLayerCacheOptions.IndexedPatterns"/>).</summary>
+    public static readonly string[] IndexedShapes = ["*:{kind}", "user:*:{kind}"];
+
+    private static readonly string[] IndexedInstances = ["*:orders", "*:profile", "user:*:orders"];
 
     /// <summary>The schedule is a pure function of the seed: a replay runs the same operations with the same delays.</summary>
     public static Schedule Generate(int seed)
@@ -61,7 +69,8 @@ public sealed record Schedule(int Seed, IReadOnlyList<PlannedOp> Ops, RestartPla
                 < 67 => new PlannedOp(id, node, OpKind.Set, key, [key], offset, 0, 0),
                 < 77 => new PlannedOp(id, node, OpKind.Remove, key, [key], offset, 0, 0),
                 < 85 => Pattern(id, node, offset, $"user:{user}:*", OpKind.PatternPrefix),
-                < 92 => Pattern(id, node, offset, random.Next(2) == 0 ? "user:?:orders" : "*:orders", OpKind.PatternScan),
+                < 88 => Pattern(id, node, offset, "user:?:orders", OpKind.PatternScan),
+                < 93 => Pattern(id, node, offset, IndexedInstances[random.Next(IndexedInstances.Length)], OpKind.PatternIndexed),
                 _ => Tag(id, node, offset, "tenant:" + random.Next(2)),
             };
             ops.Add(op);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using Caching.Generators.Helpers;
 using Caching.Generators.Models;
 
@@ -43,6 +44,14 @@ internal static class RegistrationEmitter
         w.Close();
         w.Line();
         w.Line("services.Add(" + Descriptor + ".Singleton(new AlreadyDecorated()));");
+        var shapes = registrations.SelectMany(r => r.IndexedPatterns).Distinct().ToList();
+        if (shapes.Count > 0)
+        {
+            w.Line();
+            w.Line("// The [InvalidatesCache] patterns that are not key prefixes: indexed, each invalidation is one mark, not a SCAN of Redis.");
+            w.Line("global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddIndexedCachePatterns(services, " + string.Join(", ", shapes.Select(CodeText.Literal)) + ");");
+        }
+
         for (var g = 0; g < registrations.Count; g++)
         {
             if (registrations[g].IsGeneric)

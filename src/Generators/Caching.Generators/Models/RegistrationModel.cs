@@ -1,10 +1,14 @@
+using Caching.Generators.Helpers;
+
 namespace Caching.Generators.Models;
 
 /// <summary>What <c>AddCachingDecorators</c> needs to know about one decorated interface.</summary>
+/// <param name="IndexedPatterns">Its invalidation patterns' shapes for the runtime's pattern index (<c>IndexedPatternText</c>).</param>
 internal sealed record RegistrationModel(
     string InterfaceName,
     string UnboundInterfaceName,
     string DecoratorName,
     string UnboundDecoratorName,
     bool IsGeneric,
-    string InnerServiceKey);
+    string InnerServiceKey,
+    EquatableArray<string> IndexedPatterns);

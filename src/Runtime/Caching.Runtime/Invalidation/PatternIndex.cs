@@ -62,70 +62,34 @@ internal sealed class PatternIndex
     }
 
     /// <summary>
-    /// Whether <paramref name="pattern"/> can be indexed: valid template syntax, at least one '*', no '?', and no hole
-    /// next to a wildcard (without a literal between them a key would match countless instances).
-    /// <paramref name="shape"/> is null for a shape whose instances are all segment prefixes (nothing to index).
+    /// Whether <paramref name="pattern"/> can be indexed (<see cref="PatternShape.Classify"/>, the rule the generator
+    /// applies too). <paramref name="shape"/> is null for a shape whose instances are all segment prefixes.
     /// </summary>
     internal static bool TryCompile(string pattern, out Shape? shape, out string reason)
     {
         shape = null;
         var template = KeyTemplate.ParsePattern(pattern);
-        if (!template.IsValid)
+        switch (PatternShape.Classify(template, out reason))
         {
-            reason = template.Errors[0].Message;
-            return false;
+            case PatternShapeKind.NotIndexable:
+                return false;
+            case PatternShapeKind.SegmentPrefix:
+                return true;
         }
 
-        var tokens = new List<Token>();
-        var wildcards = 0;
-        for (var i = 0; i < template.Parts.Count; i++)
+        var tokens = new Token[template.Parts.Count];
+        for (var i = 0; i < tokens.Length; i++)
         {
             var part = template.Parts[i];
-            switch (part.Kind)
+            tokens[i] = part.Kind switch
             {
-                case TemplatePartKind.Literal:
-                    tokens.Add(new Token(TokenKind.Literal, part.Text));
-                    break;
-                case TemplatePartKind.Hole:
-                    tokens.Add(new Token(TokenKind.Hole, string.Empty));
-                    break;
-                case TemplatePartKind.Wildcard when part.Text == "?":
-                    // Redis matches '?' against one UTF-8 byte, an index walks characters: the two would disagree on non-ASCII keys.
-                    reason = "'?' cannot be indexed (use '*')";
-                    return false;
-                default:
-                    wildcards++;
-                    tokens.Add(new Token(TokenKind.Star, "*"));
-                    break;
-            }
+                TemplatePartKind.Literal => new Token(TokenKind.Literal, part.Text),
+                TemplatePartKind.Hole => new Token(TokenKind.Hole, string.Empty),
+                _ => new Token(TokenKind.Star, "*"),
+            };
         }
 
-        if (wildcards == 0)
-        {
-            reason = "it has no '*' (a key template is removed by key, not by pattern)";
-            return false;
-        }
-
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind != TokenKind.Literal && tokens[i - 1].Kind != TokenKind.Literal)
-            {
-                reason = "two wildcards, or a hole and a wildcard, have no literal between them";
-                return false;
-            }
-        }
-
-        reason = string.Empty;
-        var isPrefixShape = wildcards == 1
-            && tokens[^1].Kind == TokenKind.Star
-            && tokens.Count > 1
-            && tokens[^2] is { Kind: TokenKind.Literal } last
-            && last.Text.EndsWith(':');
-        if (!isPrefixShape)
-        {
-            shape = new Shape(pattern, [.. tokens]);
-        }
-
+        shape = new Shape(pattern, tokens);
         return true;
     }
 
