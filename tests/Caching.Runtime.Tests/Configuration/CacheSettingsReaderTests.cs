@@ -56,6 +56,8 @@ public sealed class CacheSettingsReaderTests
                 ["Cache:BreakerDuration"] = "15s",
                 ["Cache:FailSafe"] = "off",
                 ["Cache:FailSafeMaxDuration"] = "1d",
+                ["Cache:IndexedPatterns:0"] = "user:*:avatar",
+                ["Cache:IndexedPatterns:1"] = "http:GET:/items/*",
             },
             NoEnvironment);
 
@@ -74,6 +76,7 @@ public sealed class CacheSettingsReaderTests
         Assert.Equal(TimeSpan.FromSeconds(15), options.BreakerDuration);
         Assert.False(options.FailSafe);
         Assert.Equal(TimeSpan.FromDays(1), options.FailSafeMaxDuration);
+        Assert.Equal(["user:*:avatar", "http:GET:/items/*"], options.IndexedPatterns);
     }
 
     [Fact]

@@ -64,6 +64,14 @@ internal static class CacheSettingsReader
 
         if (section is not null)
         {
+            foreach (var pattern in section.GetSection("IndexedPatterns").GetChildren())
+            {
+                if (!string.IsNullOrWhiteSpace(pattern.Value) && !options.IndexedPatterns.Contains(pattern.Value))
+                {
+                    options.IndexedPatterns.Add(pattern.Value);
+                }
+            }
+
             foreach (var profileSection in section.GetSection("Profiles").GetChildren())
             {
                 var name = profileSection.Key;
