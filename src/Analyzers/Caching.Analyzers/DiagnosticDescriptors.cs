@@ -8,6 +8,7 @@ internal static class DiagnosticDescriptors
     private const string Correctness = "Correctness";
     private const string Usage = "Usage";
     private const string Maintainability = "Maintainability";
+    private const string Performance = "Performance";
 
     public static readonly DiagnosticDescriptor UnknownHole = new(
         RuleIdentifiers.UnknownHole,
@@ -120,4 +121,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A [Cached] template that no invalidation pattern can reach serves stale data until its TTL expires after the source changes.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated));
+
+    public static readonly DiagnosticDescriptor ScannedPattern = new(
+        RuleIdentifiers.ScannedPattern,
+        title: "Invalidation pattern cannot be indexed and SCANs Redis",
+        messageFormat: "The pattern \"{0}\" on '{1}' cannot be indexed ({2}), so each call SCANs every Redis primary: its cost grows with the number of keys in Redis",
+        category: Performance,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Every [InvalidatesCache] pattern is indexed by the generated registration, so invalidating it is one mark in Redis whatever its size, unless the pattern uses '?' or puts a hole or a wildcard right beside a '*'. Such a pattern falls back to a SCAN of the whole key space on every primary.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.ScannedPattern));
 }
