@@ -21,15 +21,24 @@ internal static class Contestants
     public static MemoryCache RawMemory() => new(new MemoryCacheOptions());
 
     /// <summary>Ours; Redis is on only when <paramref name="redis"/> is given.</summary>
-    public static MultiLayerCache Ours(RedisServer? redis, bool localEnabled = true) => new(new MultiLayerCacheOptions
+    public static MultiLayerCache Ours(RedisServer? redis, bool localEnabled = true, params string[] indexedPatterns)
     {
-        KeyPrefix = "bench",
-        LocalEnabled = localEnabled,
-        LocalTtl = LocalTtl,
-        RedisEnabled = redis is not null,
-        RedisConnection = redis?.ConnectionString ?? "127.0.0.1:1",
-        RedisTtl = RedisTtl,
-    });
+        var options = new MultiLayerCacheOptions
+        {
+            KeyPrefix = "bench",
+            LocalEnabled = localEnabled,
+            LocalTtl = LocalTtl,
+            RedisEnabled = redis is not null,
+            RedisConnection = redis?.ConnectionString ?? "127.0.0.1:1",
+            RedisTtl = RedisTtl,
+        };
+        foreach (var pattern in indexedPatterns)
+        {
+            options.IndexedPatterns.Add(pattern);
+        }
+
+        return new MultiLayerCache(options);
+    }
 
     /// <summary>Waits until our cache's Redis connection and backplane subscription answer a set/get probe.</summary>
     public static void WaitForRedis(MultiLayerCache cache)

@@ -23,7 +23,9 @@ namespace Caching.Benchmarks;
 /// <c>DEBUG POPULATE</c> (keys <c>bench:other:0..N-1</c>, 200-byte values, in the cache's own namespace); before each
 /// measured call the 10 entries are written again (<see cref="IterationSetupAttribute"/>, not timed), so every call
 /// has the same real work. Rows: a segment-prefix pattern (<c>user:42:*</c>, the shape the generator can know at
-/// compile time: target under 1 ms median and flat in N), a run-time pattern that must SCAN
+/// compile time: target under 1 ms median and flat in N), an instance of a registered (indexed) shape that is not a
+/// prefix (<c>*:42:item:*</c> of <c>*:{user}:item:*</c>, as the generator registers every [InvalidatesCache]
+/// pattern), a run-time pattern that must SCAN
 /// (<c>user:4?:item:*</c>), tag removal, a hand-written SCAN MATCH + UNLINK on every primary (the baseline), and the
 /// tag removal of the two peers (neither supports patterns). Only public API is used, so the class measures any
 /// version of the runtime. <see cref="RedisCallsColumn"/> adds the server-side commands per call.
@@ -39,6 +41,7 @@ public class InvalidationCostBenchmarks
     private const int ScanPageSize = 1000; // the runtime's RedisLayer pages SCAN by 1000 too
     private const string Tag = "user-42";
     private const string UnrelatedPrefix = "bench:other";
+    private const string IndexedShape = "*:{user}:item:*";
     private static readonly string[] Tags = [Tag];
     private static readonly CacheEntryOptions OursOptions = new() { Tags = Tags };
     private static readonly CacheEntryOptions OursRedisOnly = new() { SkipLocal = true };
@@ -74,6 +77,9 @@ public class InvalidationCostBenchmarks
 
     [GlobalSetup(Target = nameof(OursSegmentPrefixAsync))]
     public void SetupOursSegmentPrefix() => SetupOurs(nameof(OursSegmentPrefixAsync), () => OursSegmentPrefixAsync().AsTask());
+
+    [GlobalSetup(Target = nameof(OursIndexedShapeAsync))]
+    public void SetupOursIndexedShape() => SetupOurs(nameof(OursIndexedShapeAsync), () => OursIndexedShapeAsync().AsTask());
 
     [GlobalSetup(Target = nameof(OursRunTimePatternAsync))]
     public void SetupOursRunTimePattern() => SetupOurs(nameof(OursRunTimePatternAsync), () => OursRunTimePatternAsync().AsTask());
@@ -113,7 +119,7 @@ public class InvalidationCostBenchmarks
         CheckRemoves(nameof(FusionTagAsync), () => FusionTagAsync().AsTask());
     }
 
-    [IterationSetup(Targets = new[] { nameof(OursSegmentPrefixAsync), nameof(OursRunTimePatternAsync), nameof(OursTagAsync) })]
+    [IterationSetup(Targets = new[] { nameof(OursSegmentPrefixAsync), nameof(OursIndexedShapeAsync), nameof(OursRunTimePatternAsync), nameof(OursTagAsync) })]
     public void WriteOurs()
     {
         foreach (var key in Keys)
@@ -196,6 +202,10 @@ public class InvalidationCostBenchmarks
     [Benchmark(Description = "ours InvalidatePatternAsync(\"user:42:*\"), segment prefix")]
     public ValueTask<long> OursSegmentPrefixAsync() => _ours!.InvalidatePatternAsync("user:42:*");
 
+    /// <summary>Not a segment prefix, but an instance of the registered shape <see cref="IndexedShape"/>, as every [InvalidatesCache] pattern is.</summary>
+    [Benchmark(Description = "ours InvalidatePatternAsync(\"*:42:item:*\"), indexed shape")]
+    public ValueTask<long> OursIndexedShapeAsync() => _ours!.InvalidatePatternAsync("*:42:item:*");
+
     [Benchmark(Description = "ours InvalidatePatternAsync(\"user:4?:item:*\"), run-time SCAN")]
     public ValueTask<long> OursRunTimePatternAsync() => _ours!.InvalidatePatternAsync("user:4?:item:*");
 
@@ -256,7 +266,7 @@ public class InvalidationCostBenchmarks
     private void SetupOurs(string row, Func<Task> invalidate)
     {
         StartRedis(row);
-        _ours = Contestants.Ours(_redis);
+        _ours = Contestants.Ours(_redis, indexedPatterns: IndexedShape);
         Contestants.WaitForRedis(_ours);
         CheckRemoves(row, invalidate);
     }
