@@ -20,13 +20,18 @@ public sealed class ClusterFixture : IAsyncLifetime
 /// <summary>Everything the runtime does on Redis works on a 3-primary Redis Cluster: slots, SCAN per primary, pub/sub.</summary>
 public sealed class ClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private MultiLayerCache Pod(string prefix, bool local = true) => Probe(new MultiLayerCache(new MultiLayerCacheOptions
+    private MultiLayerCache Pod(string prefix, bool local = true)
     {
-        KeyPrefix = prefix,
-        RedisConnection = fixture.Cluster.ConnectionString,
-        LocalEnabled = local,
-        RedisTimeout = TimeSpan.FromSeconds(2),
-    }));
+        var options = new MultiLayerCacheOptions
+        {
+            KeyPrefix = prefix,
+            RedisConnection = fixture.Cluster.ConnectionString,
+            LocalEnabled = local,
+            RedisTimeout = TimeSpan.FromSeconds(2),
+        };
+        options.IndexedPatterns.Add("user:*:item:{parity}");
+        return Probe(new MultiLayerCache(options));
+    }
 
     [Fact]
     public async Task Values_spread_over_every_primary_and_are_read_back()
@@ -87,6 +92,51 @@ public sealed class ClusterTests(ClusterFixture fixture) : IClassFixture<Cluster
         {
             Assert.Equal(i % 2 == 0, (await reader.GetAsync<string>($"user:{i % 2}:item:{i}")).Found);
         }
+    }
+
+    [Fact]
+    public async Task An_indexed_shape_is_one_mark_whose_entries_live_in_other_slots_and_no_primary_is_scanned()
+    {
+        var prefix = CacheFactory.UniquePrefix("cl-indexed");
+        await using var podA = Pod(prefix);
+        await using var reader = Pod(prefix, local: false);
+        for (var i = 0; i < 600; i++)
+        {
+            await podA.SetAsync($"user:{i}:item:{i % 2}", "x");
+        }
+
+        var scansBefore = await ScansAsync();
+
+        var removed = await podA.InvalidatePatternAsync("user:*:item:1");
+
+        Assert.Equal(0, removed);
+        Assert.Equal(scansBefore, await ScansAsync());
+        for (var i = 0; i < 600; i += 7)
+        {
+            Assert.Equal(i % 2 == 0, (await reader.GetAsync<string>($"user:{i}:item:{i % 2}")).Found);
+            Assert.Equal(i % 2 == 0, (await podA.GetAsync<string>($"user:{i}:item:{i % 2}")).Found);
+        }
+    }
+
+    /// <summary>SCAN calls summed over every primary (INFO commandstats on each).</summary>
+    private async Task<long> ScansAsync()
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Cluster.ConnectionString);
+        long total = 0;
+        foreach (var endpoint in connection.GetEndPoints())
+        {
+            var server = connection.GetServer(endpoint);
+            if (server.IsReplica)
+            {
+                continue;
+            }
+
+            var stats = (string)(await server.ExecuteAsync("INFO", "commandstats"))!;
+            var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_scan:", StringComparison.Ordinal));
+            total += line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return total;
     }
 
     [Fact]
