@@ -39,7 +39,7 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
         var registrations = all
             .Select(static (models, _) => models
                 .Where(m => m.IsDecorated)
-                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey, IndexedPatternText.Of(m)))
+                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey, IndexedPatternText.Of(m), ProfileUses(m)))
                 .ToEquatableArray())
             .WithTrackingName(TrackingNames.Registrations);
 
@@ -63,6 +63,11 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static EquatableArray<ProfileUse> ProfileUses(InterfaceModel model) => model.Methods
+        .Where(m => m.Cached?.Profile is not null)
+        .Select(m => new ProfileUse(m.Cached!.Profile!, m.DeclaringInterface.Replace("global::", string.Empty) + "." + m.Name))
+        .ToEquatableArray();
 
     /// <summary>One model per interface (a method with both attributes, or a partial interface, is found twice), in a stable order.</summary>
     private static EquatableArray<InterfaceModel> Distinct(IEnumerable<InterfaceModel?> models)

@@ -27,6 +27,9 @@ namespace Microsoft.Extensions.DependencyInjection
             }
 
             services.Add(global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton(new AlreadyDecorated()));
+
+            // A profile missing from configuration stops the cache at startup, naming the method, not each call at run time.
+            global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddRequiredCacheProfile(services, "fast-changing", "Shop.Users.IUserService.ListAsync");
             bool found0 = false;
 
             // Descriptors are replaced in place, so the order of IEnumerable<T> resolutions is kept; the inner registrations
@@ -55,7 +58,52 @@ namespace Microsoft.Extensions.DependencyInjection
                 services.Add(new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(typeof(global::Shop.Data.IRepository<>), typeof(global::Shop.Data.RepositoryCachingDecorator<>), global::Microsoft.Extensions.DependencyInjection.ServiceLifetime.Transient));
             }
 
+            // A registration added after this call would silently stay undecorated: the host refuses to start instead.
+            global::System.Collections.Generic.HashSet<global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor> decorated = new global::System.Collections.Generic.HashSet<global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor>();
+            for (int i = 0; i < services.Count; i++)
+            {
+                if (IsAnnotated(services[i].ServiceType))
+                {
+                    decorated.Add(services[i]);
+                }
+            }
+
+            services.Add(global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<global::Microsoft.Extensions.Hosting.IHostedService>(new RegistrationOrderCheck(services, decorated)));
             return services;
+        }
+
+        private static bool IsAnnotated(global::System.Type serviceType)
+        {
+            return IsGenericOf(serviceType, typeof(global::Shop.Data.IRepository<>))
+                || serviceType == typeof(global::Shop.Users.IUserService);
+        }
+
+        /// <summary>Fails the host's start when an annotated interface was registered after AddCachingDecorators ran.</summary>
+        private sealed class RegistrationOrderCheck : global::Microsoft.Extensions.Hosting.IHostedService
+        {
+            private readonly global::Microsoft.Extensions.DependencyInjection.IServiceCollection _services;
+            private readonly global::System.Collections.Generic.HashSet<global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor> _decorated;
+
+            public RegistrationOrderCheck(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Collections.Generic.HashSet<global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor> decorated)
+            {
+                _services = services;
+                _decorated = decorated;
+            }
+
+            public global::System.Threading.Tasks.Task StartAsync(global::System.Threading.CancellationToken cancellationToken)
+            {
+                foreach (global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor descriptor in _services)
+                {
+                    if (IsAnnotated(descriptor.ServiceType) && !_decorated.Contains(descriptor))
+                    {
+                        throw new global::System.InvalidOperationException(descriptor.ServiceType.ToString() + " was registered after services.AddCachingDecorators() ran, so its calls would not be cached. Call AddCachingDecorators() after registering the services it decorates.");
+                    }
+                }
+
+                return global::System.Threading.Tasks.Task.CompletedTask;
+            }
+
+            public global::System.Threading.Tasks.Task StopAsync(global::System.Threading.CancellationToken cancellationToken) => global::System.Threading.Tasks.Task.CompletedTask;
         }
 
         // The original registration stays, under a key of its own, so the container still creates, scopes and disposes

@@ -16,6 +16,7 @@ internal static class RegistrationEmitter
     private const string Lifetime = "global::Microsoft.Extensions.DependencyInjection.ServiceLifetime";
     private const string Provider = "global::System.IServiceProvider";
     private const string Dependencies = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
+    private const string HostedService = "global::Microsoft.Extensions.Hosting.IHostedService";
     private const string KeyedDependencies = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions";
 
     public static string Emit(EquatableArray<RegistrationModel> registrations)
@@ -44,6 +45,18 @@ internal static class RegistrationEmitter
         w.Close();
         w.Line();
         w.Line("services.Add(" + Descriptor + ".Singleton(new AlreadyDecorated()));");
+        var profiles = registrations.SelectMany(r => r.Profiles).Distinct().ToList();
+        if (profiles.Count > 0)
+        {
+            w.Line();
+            w.Line("// A profile missing from configuration stops the cache at startup, naming the method, not each call at run time.");
+        }
+
+        foreach (var use in profiles)
+        {
+            w.Line("global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddRequiredCacheProfile(services, " + CodeText.Literal(use.Profile) + ", " + CodeText.Literal(use.UsedBy) + ");");
+        }
+
         var shapes = registrations.SelectMany(r => r.IndexedPatterns).Distinct().ToList();
         if (shapes.Count > 0)
         {
@@ -105,12 +118,63 @@ internal static class RegistrationEmitter
         }
 
         w.Line();
+        w.Line("// A registration added after this call would silently stay undecorated: the host refuses to start instead.");
+        w.Line("global::System.Collections.Generic.HashSet<" + Descriptor + "> decorated = new global::System.Collections.Generic.HashSet<" + Descriptor + ">();");
+        w.Open("for (int i = 0; i < services.Count; i++)");
+        w.Open("if (IsAnnotated(services[i].ServiceType))");
+        w.Line("decorated.Add(services[i]);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("services.Add(" + Descriptor + ".Singleton<" + HostedService + ">(new RegistrationOrderCheck(services, decorated)));");
         w.Line("return services;");
         w.Close();
+        WriteOrderCheck(w, registrations);
         WriteHelpers(w);
         w.Close();
         w.Close();
         return w.ToString();
+    }
+
+    private static void WriteOrderCheck(IndentedWriter w, EquatableArray<RegistrationModel> registrations)
+    {
+        w.Line();
+        w.Open("private static bool IsAnnotated(global::System.Type serviceType)");
+        var tests = registrations.Select(r => r.IsGeneric
+            ? "IsGenericOf(serviceType, typeof(" + r.UnboundInterfaceName + "))"
+            : "serviceType == typeof(" + r.InterfaceName + ")").ToList();
+        w.Line("return " + tests[0] + (tests.Count == 1 ? ";" : string.Empty));
+        w.Indent();
+        for (var i = 1; i < tests.Count; i++)
+        {
+            w.Line("|| " + tests[i] + (i == tests.Count - 1 ? ";" : string.Empty));
+        }
+
+        w.Dedent();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Fails the host's start when an annotated interface was registered after AddCachingDecorators ran.</summary>");
+        w.Open("private sealed class RegistrationOrderCheck : " + HostedService);
+        w.Line("private readonly " + Collection + " _services;");
+        w.Line("private readonly global::System.Collections.Generic.HashSet<" + Descriptor + "> _decorated;");
+        w.Line();
+        w.Open("public RegistrationOrderCheck(" + Collection + " services, global::System.Collections.Generic.HashSet<" + Descriptor + "> decorated)");
+        w.Line("_services = services;");
+        w.Line("_decorated = decorated;");
+        w.Close();
+        w.Line();
+        w.Open("public global::System.Threading.Tasks.Task StartAsync(global::System.Threading.CancellationToken cancellationToken)");
+        w.Open("foreach (" + Descriptor + " descriptor in _services)");
+        w.Open("if (IsAnnotated(descriptor.ServiceType) && !_decorated.Contains(descriptor))");
+        w.Line("throw new global::System.InvalidOperationException(descriptor.ServiceType.ToString() + \" was registered after services.AddCachingDecorators() ran, so its calls would not be cached. Call AddCachingDecorators() after registering the services it decorates.\");");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("return global::System.Threading.Tasks.Task.CompletedTask;");
+        w.Close();
+        w.Line();
+        w.Line("public global::System.Threading.Tasks.Task StopAsync(global::System.Threading.CancellationToken cancellationToken) => global::System.Threading.Tasks.Task.CompletedTask;");
+        w.Close();
     }
 
     private static void WriteHelpers(IndentedWriter w)

@@ -3,6 +3,7 @@ using Caching.Generators.Helpers;
 namespace Caching.Generators.Models;
 
 /// <summary>What <c>AddCachingDecorators</c> needs to know about one decorated interface.</summary>
+/// <param name="Profiles">The profiles its cached methods name.</param>
 /// <param name="IndexedPatterns">Its invalidation patterns' shapes for the runtime's pattern index (<c>IndexedPatternText</c>).</param>
 internal sealed record RegistrationModel(
     string InterfaceName,
@@ -11,4 +12,8 @@ internal sealed record RegistrationModel(
     string UnboundDecoratorName,
     bool IsGeneric,
     string InnerServiceKey,
-    EquatableArray<string> IndexedPatterns);
+    EquatableArray<string> IndexedPatterns,
+    EquatableArray<ProfileUse> Profiles);
+
+/// <summary>A <c>[Cached(Profile = ...)]</c>: startup fails, naming <paramref name="UsedBy"/>, when the profile is not configured.</summary>
+internal sealed record ProfileUse(string Profile, string UsedBy);

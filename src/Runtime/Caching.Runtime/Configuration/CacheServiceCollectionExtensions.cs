@@ -40,7 +40,7 @@ public static class CacheServiceCollectionExtensions
         options.Validate();
         services.TryAddSingleton(options);
         services.TryAddSingleton(static provider => new MultiLayerCache(
-            provider.GetRequiredService<MultiLayerCacheOptions>(),
+            RequireProfiles(provider.GetRequiredService<MultiLayerCacheOptions>(), provider.GetServices<RequiredCacheProfile>()),
             provider.GetServices<IndexedCachePatterns>().SelectMany(static registered => registered.Patterns),
             provider.GetService<ILogger<MultiLayerCache>>(),
             provider.GetService<IMeterFactory>(),
@@ -77,7 +77,43 @@ public static class CacheServiceCollectionExtensions
         return builder.AddCheck<CacheHealthCheck>(name, HealthStatus.Unhealthy, tags ?? []);
     }
 
+    /// <summary>
+    /// Declares that <paramref name="usedBy"/> (a method, for the message) uses the named profile, so the cache
+    /// refuses to start, naming every missing profile and its users, instead of failing each call of the method. The
+    /// generated <c>AddCachingDecorators</c> calls it for every <c>[Cached(Profile = ...)]</c>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="profile">The profile name (matched ignoring case, like <see cref="MultiLayerCacheOptions.Profiles"/>).</param>
+    /// <param name="usedBy">Who uses it, such as <c>IUserService.ListAsync</c>.</param>
+    public static IServiceCollection AddRequiredCacheProfile(this IServiceCollection services, string profile, string usedBy)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(usedBy);
+        services.AddSingleton(new RequiredCacheProfile(profile, usedBy));
+        return services;
+    }
+
+    private static MultiLayerCacheOptions RequireProfiles(MultiLayerCacheOptions options, IEnumerable<RequiredCacheProfile> required)
+    {
+        var missing = required
+            .Where(r => !options.Profiles.ContainsKey(r.Profile))
+            .GroupBy(r => r.Profile, StringComparer.OrdinalIgnoreCase)
+            .Select(g => $"'{g.Key}' (used by {string.Join(", ", g.Select(r => r.UsedBy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))})")
+            .ToList();
+        if (missing.Count > 0)
+        {
+            var known = options.Profiles.Count == 0 ? "none" : string.Join(", ", options.Profiles.Keys.Order(StringComparer.OrdinalIgnoreCase));
+            throw new CacheConfigurationException(
+                $"Cache profiles missing from configuration (Cache:Profiles:<name>): {string.Join("; ", missing)}. Profiles configured: {known}.");
+        }
+
+        return options;
+    }
+
     private sealed record IndexedCachePatterns(string[] Patterns);
+
+    private sealed record RequiredCacheProfile(string Profile, string UsedBy);
 
     /// <summary>Creates the cache when the host starts, so Redis is connected (or reported unreachable) before the first request.</summary>
     private sealed class CacheStartup(MultiLayerCache cache) : IHostedService
