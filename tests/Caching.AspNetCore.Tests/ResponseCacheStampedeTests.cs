@@ -147,6 +147,29 @@ public sealed class ResponseCacheStampedeTests(RedisFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Waiters_of_a_response_that_sets_a_cookie_get_their_own_run_and_their_own_cookie()
+    {
+        const int waiters = 10;
+        await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("cookie-burst"));
+        var leader = app.Client.FetchAsync("/slow-cookie");
+        await Until(() => app.Runs["slow-cookie"] == 1);
+        var others = Enumerable.Range(0, waiters).Select(_ => app.Client.FetchAsync("/slow-cookie")).ToArray();
+        await Until(() => app.Runs["arrived"] == 1 + waiters);
+        app.Gate.Open();
+        var responses = await Task.WhenAll(others.Prepend(leader));
+
+        Assert.Equal(1 + waiters, app.Runs["slow-cookie"]);
+        foreach (var (response, body) in responses)
+        {
+            var run = body["slow-cookie run ".Length..];
+            Assert.Contains("session=of-run-" + run + ";", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+            Assert.Equal("MISS", response.XCache());
+        }
+
+        Assert.Equal(1 + waiters, responses.Select(r => r.Body).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_waiter_that_gives_up_does_not_cancel_the_run_for_the_others()
     {
         await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("cancel-waiter"));

@@ -170,6 +170,17 @@ public sealed class TestApp : IAsyncDisposable
             await gate.WaitAsync();
             return Results.Text($"slow {id} run {run}");
         }).CacheResponse(ttl);
+        app.MapGet("/slow-cookie", async (HttpResponse response, Gate gate) =>
+        {
+            var run = runs.Next("slow-cookie");
+            response.OnStarting(() =>
+            {
+                response.Cookies.Append("session", "of-run-" + run);
+                return Task.CompletedTask;
+            });
+            await gate.WaitAsync();
+            return Results.Text($"slow-cookie run {run}");
+        }).CacheResponse(ttl);
         app.MapMethods("/slow-both/{id}", ["GET", "HEAD"], async (string id, HttpRequest request, Gate gate) =>
         {
             var run = runs.Next("slow-both");
