@@ -201,15 +201,24 @@ public sealed class ResponseCacheMiddlewareTests(RedisFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.NotEmpty(otherBody);
 
-        // A client holding the current version revalidating with no-cache: the endpoint runs, the body is the same, 304.
-        var (revalidated, _) = await app.Client.FetchAsync("/items/9", r =>
-        {
-            r.Headers.IfNoneMatch.Add(etag);
-            r.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
-        });
-        Assert.Equal("MISS", revalidated.XCache());
-        Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
-        Assert.Equal(2, app.Runs["items"]);
+        Assert.Equal(1, app.Runs["items"]);
+    }
+
+    [Fact]
+    public async Task A_conditional_request_that_leads_the_run_gets_304_and_the_entry_is_stored_whole()
+    {
+        await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("etag-leader"));
+
+        var (leader, leaderBody) = await app.Client.FetchAsync("/own-etag", r => r.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"v7\"")));
+        var (next, nextBody) = await app.Client.FetchAsync("/own-etag");
+
+        Assert.Equal(HttpStatusCode.NotModified, leader.StatusCode);
+        Assert.Equal("MISS", leader.XCache());
+        Assert.Empty(leaderBody);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("HIT-LOCAL", next.XCache());
+        Assert.Equal("own run 1", nextBody);
+        Assert.Equal("text/plain; charset=utf-8", next.Content.Headers.ContentType?.ToString());
     }
 
     [Fact]
@@ -226,19 +235,65 @@ public sealed class ResponseCacheMiddlewareTests(RedisFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Client_no_cache_revalidates_and_refreshes_the_entry()
+    public async Task With_the_opt_in_client_no_cache_revalidates_and_refreshes_the_entry()
     {
         await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("no-cache"));
-        var (_, firstBody) = await app.Client.FetchAsync("/items/3");
+        var (_, firstBody) = await app.Client.FetchAsync("/honoring/3");
 
-        var (refreshed, refreshedBody) = await app.Client.FetchAsync("/items/3", r => r.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true });
-        var (after, afterBody) = await app.Client.FetchAsync("/items/3");
+        var (refreshed, refreshedBody) = await app.Client.FetchAsync("/honoring/3", r => r.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true });
+        var (after, afterBody) = await app.Client.FetchAsync("/honoring/3");
+        var (pragma, _) = await app.Client.FetchAsync("/honoring/3", r => r.Headers.Pragma.ParseAdd("no-cache"));
 
         Assert.Equal("MISS", refreshed.XCache());
         Assert.NotEqual(firstBody, refreshedBody);
         Assert.Equal("HIT-LOCAL", after.XCache());
         Assert.Equal(refreshedBody, afterBody);
-        Assert.Equal(2, app.Runs["items"]);
+        Assert.Equal("MISS", pragma.XCache());
+        Assert.Equal(3, app.Runs["honoring"]);
+    }
+
+    [Fact]
+    public async Task With_the_opt_in_a_revalidating_client_holding_the_current_version_gets_304_after_a_run()
+    {
+        await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("no-cache-304"));
+        await app.Client.FetchAsync("/own-etag");
+
+        // /own-etag does not opt in: no-cache is answered from the entry.
+        var (ignored, _) = await app.Client.FetchAsync("/own-etag", r =>
+        {
+            r.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"v7\""));
+            r.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        });
+        Assert.Equal(HttpStatusCode.NotModified, ignored.StatusCode);
+        Assert.Equal("HIT-LOCAL", ignored.XCache());
+        Assert.Equal(1, app.Runs["own-etag"]);
+
+        var (first, _) = await app.Client.FetchAsync("/honoring/9");
+        var (revalidated, _) = await app.Client.FetchAsync("/honoring/9", r =>
+        {
+            r.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+            r.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        });
+
+        // The run's body differs (its run counter), so its ETag does too: a full 200.
+        Assert.Equal("MISS", revalidated.XCache());
+        Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
+        Assert.NotEqual(first.Headers.ETag, revalidated.Headers.ETag);
+        Assert.Equal(2, app.Runs["honoring"]);
+    }
+
+    [Fact]
+    public async Task With_the_opt_in_client_no_store_bypasses_the_cache()
+    {
+        await using var app = await TestApp.StartAsync(fixture.Redis, Prefix("no-store-honoured"));
+        await app.Client.FetchAsync("/honoring/5");
+
+        var (noStore, _) = await app.Client.FetchAsync("/honoring/5", r => r.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true });
+        var (after, _) = await app.Client.FetchAsync("/honoring/5");
+
+        Assert.Null(noStore.XCache());
+        Assert.Equal("HIT-LOCAL", after.XCache());
+        Assert.Equal(2, app.Runs["honoring"]);
     }
 
     [Fact]

@@ -12,7 +12,9 @@ public static class ModelEndpoints
         app.MapGet("/api/models", (IModelCatalog catalog, string? vendor, CancellationToken ct) =>
                 catalog.ListAsync(string.IsNullOrWhiteSpace(vendor) ? null : vendor, ct))
             .WithTags("models")
-            .CacheResponse(TimeSpan.FromMinutes(10), p => p.LocalTtl(TimeSpan.FromMinutes(1)).Tag("models"));
+            // Opts in to the client's no-cache: the load command measures the catalog's own latency through it. Off by
+            // default, since it lets any client force a run of the endpoint.
+            .CacheResponse(TimeSpan.FromMinutes(10), p => p.LocalTtl(TimeSpan.FromMinutes(1)).Tag("models").HonorClientCacheControl());
         return app;
     }
 }

@@ -30,6 +30,12 @@ public sealed class CacheResponseAttribute(string ttl) : Attribute, IResponseCac
     /// <summary>Tags stored with every response.</summary>
     public string[]? Tags { get; set; }
 
+    /// <summary>Response headers stored and replayed besides the default allow-list (see <see cref="ResponseCachePolicyBuilder.StoreHeader"/>).</summary>
+    public string[]? StoredHeaders { get; set; }
+
+    /// <summary>Obeys the request's <c>no-cache</c> / <c>no-store</c> (see <see cref="ResponseCachePolicyBuilder.HonorClientCacheControl"/>). Off by default.</summary>
+    public bool HonorClientCacheControl { get; set; }
+
     /// <summary>
     /// Opts in to caching requests with credentials, partitioned by the value of this claim of the authenticated user
     /// (such as <c>"sub"</c>). Anonymous requests with credentials are then not cached.
@@ -53,7 +59,12 @@ public sealed class CacheResponseAttribute(string ttl) : Attribute, IResponseCac
             builder.RedisTtl(Parse(RedisTtl, nameof(RedisTtl)));
         }
 
-        builder.VaryByHeader(VaryByHeaders ?? []).VaryByRouteValue(VaryByRouteValues ?? []).Tag(Tags ?? []);
+        builder.VaryByHeader(VaryByHeaders ?? []).VaryByRouteValue(VaryByRouteValues ?? []).Tag(Tags ?? []).StoreHeader(StoredHeaders ?? []);
+        if (HonorClientCacheControl)
+        {
+            builder.HonorClientCacheControl();
+        }
+
         if (PerUserClaim is not null)
         {
             builder.PerUser(PerUserClaim);

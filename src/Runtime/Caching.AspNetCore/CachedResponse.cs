@@ -5,12 +5,12 @@ namespace Caching.AspNetCore;
 /// cache's serializer into Redis; never mutated after it is built, so L1 hits share the instance.
 /// </summary>
 /// <param name="StatusCode">The status code (2xx).</param>
-/// <param name="Headers">Kept response headers as name/value pairs: name at even, value at odd indexes.</param>
+/// <param name="Headers">The allow-listed response headers as name/value pairs: name at even, value at odd indexes.</param>
 /// <param name="Body">The body bytes.</param>
 /// <param name="ETag">The entity tag (the endpoint's own, or a hash of the body).</param>
 /// <param name="StoredAtUnixMs">When the response was produced, for the <c>Age</c> header.</param>
 internal sealed record CachedResponse(int StatusCode, string[] Headers, byte[] Body, string ETag, long StoredAtUnixMs)
 {
-    /// <summary>Bump when the shape changes: entries of the old shape then read as clean misses.</summary>
-    public const string SchemaTag = "http-response-1";
+    /// <summary>Bump when the shape or what is kept changes: entries of the old shape then read as clean misses (2: headers are allow-listed, so entries stored before are never replayed).</summary>
+    public const string SchemaTag = "http-response-2";
 }

@@ -8,24 +8,27 @@ namespace Caching.AspNetCore;
 /// Replaces the response body while an endpoint runs: holds what it writes in memory up to a limit, so the middleware
 /// can still set headers (ETag, Content-Length) or answer 304 once the response is complete. Past the limit, or when
 /// the endpoint disables buffering (an explicit StartAsync is deferred: most writers call it), it switches to pass-through for good: what it held is
-/// written out and the rest streams to the client, and the response is not stored.
+/// written out and the rest streams to the client, and the response is not stored. For a HEAD request, whose client
+/// gets no body, it discards instead of passing through, so the response never starts while the endpoint runs.
 /// </summary>
 internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
 {
     private readonly IHttpResponseBodyFeature _inner;
     private readonly int _limit;
+    private readonly bool _discardOverflow;
     private MemoryStream? _buffer = new();
     private PipeWriter? _writer;
     private bool _passThroughRequested;
 
-    public CapturingResponseBody(IHttpResponseBodyFeature inner, int limit)
+    public CapturingResponseBody(IHttpResponseBodyFeature inner, int limit, bool discardOverflow = false)
     {
         _inner = inner;
         _limit = limit;
+        _discardOverflow = discardOverflow;
     }
 
-    /// <summary>True once the body went (or is going) to the client directly: it is incomplete here and must not be stored.</summary>
-    public bool PassedThrough => _buffer is null;
+    /// <summary>False once the body went (or is going) to the client directly, or was discarded: it must not be stored.</summary>
+    public bool Complete => _buffer is not null;
 
     public override bool CanRead => false;
 
@@ -45,7 +48,7 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
 
     PipeWriter IHttpResponseBodyFeature.Writer => _writer ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
 
-    /// <summary>The body held so far (valid while <see cref="PassedThrough"/> is false).</summary>
+    /// <summary>The body held so far (valid while <see cref="Complete"/> is true).</summary>
     public ReadOnlyMemory<byte> Buffered => _buffer is null ? default : _buffer.GetBuffer().AsMemory(0, (int)_buffer.Length);
 
     /// <summary>Flushes the endpoint's pipe writer, if it used one, into the buffer.</summary>
@@ -64,7 +67,7 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
         // Most writers start the response before their first write (HttpResponse.WriteAsync does); honouring that
         // would make every response pass-through. The real start waits for the buffer's fate, unless the endpoint
         // asked for streaming with DisableBuffering.
-        if (_buffer is null || _passThroughRequested)
+        if (!_discardOverflow && (_buffer is null || _passThroughRequested))
         {
             await PassThroughAsync(cancellationToken).ConfigureAwait(false);
             await _inner.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -90,6 +93,11 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
             return;
         }
 
+        if (Discard())
+        {
+            return;
+        }
+
         var held = _buffer;
         _buffer = null;
         if (held is { Length: > 0 })
@@ -111,20 +119,25 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
             return;
         }
 
+        if (Discard())
+        {
+            return;
+        }
+
         await PassThroughAsync(cancellationToken).ConfigureAwait(false);
         await _inner.Stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
     public override void Flush()
     {
-        if (_buffer is null)
+        if (_buffer is null && !_discardOverflow)
         {
             _inner.Stream.Flush();
         }
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _buffer is null ? _inner.Stream.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _buffer is null && !_discardOverflow ? _inner.Stream.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -140,6 +153,18 @@ internal sealed class CapturingResponseBody : Stream, IHttpResponseBodyFeature
         }
 
         base.Dispose(disposing);
+    }
+
+    private bool Discard()
+    {
+        if (!_discardOverflow)
+        {
+            return false;
+        }
+
+        _buffer?.Dispose();
+        _buffer = null;
+        return true;
     }
 
     private bool Fits(int count) => _buffer is not null && !_passThroughRequested && _buffer.Length + count <= _limit;

@@ -1,19 +1,19 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Caching.AspNetCore;
 
 /// <summary>
 /// Serves and stores whole responses of endpoints that carry a <see cref="ResponseCachePolicy"/>. The rules, in order:
-/// only GET and HEAD; a request with credentials (Authorization, Cookie, an authenticated user) bypasses unless the policy has a per-user key;
-/// <c>Cache-Control: no-store</c> bypasses, <c>no-cache</c> skips the lookup and refreshes the entry; only complete 2xx
-/// responses (not 206) up to the body limit (<see cref="MultiLayerResponseCacheOptions.MaxValueBytes"/>) without Set-Cookie,
-/// <c>private</c>/<c>no-store</c>/<c>no-cache</c>, or a <c>Vary</c> the key does not cover are stored.
+/// only GET and HEAD (HEAD shares GET's entries); a request with credentials (Authorization, Cookie, an authenticated
+/// user) bypasses unless the policy has a per-user key; the request's own cache directives are ignored unless the policy
+/// honours them (<see cref="ResponseCachePolicy.HonorsClientCacheControl"/>). A miss joins the cache's single flight
+/// for its key: one request runs the endpoint, the others wait and share its response. Only complete 2xx responses
+/// (not 206) up to the body limit (<see cref="MultiLayerResponseCacheOptions.MaxValueBytes"/>) are stored, and only
+/// when, as sent, they carry no Set-Cookie, no <c>private</c>/<c>no-store</c>/<c>no-cache</c>, and no <c>Vary</c> the
+/// key does not cover; of their headers only an allow-list is kept (see <see cref="StoredHeaders"/>).
 /// </summary>
 internal sealed class ResponseCacheMiddleware
 {
@@ -21,14 +21,6 @@ internal sealed class ResponseCacheMiddleware
     public const string HitLocal = "HIT-LOCAL";
     public const string HitRedis = "HIT-REDIS";
     public const string Miss = "MISS";
-
-    // Headers that describe one transmission, not the resource, or that the middleware writes itself.
-    private static readonly HashSet<string> NotKept = new(StringComparer.OrdinalIgnoreCase)
-    {
-        HeaderNames.Age, HeaderNames.Connection, HeaderNames.ContentLength, HeaderNames.Date, HeaderNames.ETag,
-        HeaderNames.KeepAlive, HeaderNames.ProxyAuthenticate, HeaderNames.Server, HeaderNames.SetCookie,
-        HeaderNames.Trailer, HeaderNames.TransferEncoding, HeaderNames.Upgrade, XCache,
-    };
 
     // What a 304 may repeat from the stored response (RFC 9110 15.4.5).
     private static readonly string[] NotModifiedHeaders =
@@ -65,12 +57,6 @@ internal sealed class ResponseCacheMiddleware
             return _next(context);
         }
 
-        var requestCacheControl = request.GetTypedHeaders().CacheControl;
-        if (requestCacheControl?.NoStore == true)
-        {
-            return Bypass(context, "the request says no-store");
-        }
-
         string? user = null;
         // Credentials can travel in custom headers too (API keys, client certificates): an authenticated user counts.
         var hasCredentials = request.Headers.ContainsKey(HeaderNames.Authorization)
@@ -95,6 +81,18 @@ internal sealed class ResponseCacheMiddleware
             return Bypass(context, "the key builder returned null");
         }
 
+        var requestCacheControl = request.Headers.CacheControl.Count > 0 ? request.GetTypedHeaders().CacheControl : null;
+        if (!policy.HonorsClientCacheControl)
+        {
+            // no-store forbids storing what this request gets, not answering it from what is stored (RFC 9111 5.2.1.5).
+            return requestCacheControl?.NoStore == true ? ServeOrRunAsync(context, policy, key) : HandleAsync(context, policy, key, revalidate: false);
+        }
+
+        if (requestCacheControl?.NoStore == true)
+        {
+            return Bypass(context, "the request says no-store");
+        }
+
         var revalidate = requestCacheControl is { NoCache: true } or { MaxAge.Ticks: 0 }
             || request.Headers.Pragma.Any(p => string.Equals(p, "no-cache", StringComparison.OrdinalIgnoreCase));
         return HandleAsync(context, policy, key, revalidate);
@@ -102,111 +100,84 @@ internal sealed class ResponseCacheMiddleware
 
     private async Task HandleAsync(HttpContext context, ResponseCachePolicy policy, string key, bool revalidate)
     {
-        if (!revalidate)
+        var run = new EndpointRun(context, policy, key, _next, _maxBodyBytes, _time, _logger);
+        await using (run.ConfigureAwait(false))
         {
-            CacheResult<CachedResponse> found = default;
+            CachedResponse? entry = null;
             try
             {
-                found = await _cache.GetAsync<CachedResponse>(key, policy.EntryOptions, context.RequestAborted).ConfigureAwait(false);
+                if (revalidate)
+                {
+                    await run.RefreshAsync(_cache).ConfigureAwait(false);
+                }
+                else
+                {
+                    entry = await _cache.GetOrSetAsync(key, run, static (r, _) => r.ExecuteAsync(), policy.EntryOptions, context.RequestAborted).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // This request stopped waiting; if it leads, the pipeline runs on its context and must end first.
+                await run.AbandonAsync().ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception ex) when (!run.Ran)
             {
                 Log.LookupFailed(_logger, key, ex);
-            }
-
-            if (found is { Found: true, Value: not null })
-            {
-                await ServeAsync(context, found.Value, found.Tier == CacheTier.Redis ? HitRedis : HitLocal).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        var response = context.Response;
-        response.OnStarting(static state =>
-        {
-            var r = (HttpResponse)state;
-            if (!r.Headers.ContainsKey(XCache))
-            {
-                r.Headers[XCache] = Miss;
-            }
-
-            return Task.CompletedTask;
-        }, response);
-
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            // A HEAD response has no body to store; it is served from GET's entries only.
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
-
-        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var capture = new CapturingResponseBody(original, _maxBodyBytes);
-        await using (capture.ConfigureAwait(false))
-        {
-            context.Features.Set<IHttpResponseBodyFeature>(capture);
-            try
-            {
                 await _next(context).ConfigureAwait(false);
-                await capture.FlushWriterAsync(context.RequestAborted).ConfigureAwait(false);
+                return;
             }
-            finally
+            catch (Exception ex)
             {
-                context.Features.Set(original);
+                // Past the endpoint: its response goes out uncached.
+                Log.StoreFailed(_logger, key, ex);
             }
 
-            if (capture.PassedThrough)
+            if (run.Ran)
             {
-                Log.NotStored(_logger, key, "the body was streamed (over MaxValueBytes, or the endpoint disabled buffering)");
+                await run.FinishAsync().ConfigureAwait(false);
                 return;
             }
 
-            await FinishMissAsync(context, policy, key, capture.Buffered).ConfigureAwait(false);
+            if (entry is null)
+            {
+                // The run this request waited for had nothing to share (not storable, streamed, failed): one client's
+                // response is never handed to another, so this one gets its own.
+                await RunUnsharedAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            // A response shared from a run that started when the key was cold is a miss: the endpoint ran for it.
+            await ServeAsync(context, entry, run.Tier switch { CacheTier.Redis => HitRedis, CacheTier.Source => Miss, _ => HitLocal }).ConfigureAwait(false);
         }
     }
 
-    private async Task FinishMissAsync(HttpContext context, ResponseCachePolicy policy, string key, ReadOnlyMemory<byte> body)
+    // A request that asked not to be stored: answered from an entry when there is one, else by its own run.
+    private async Task ServeOrRunAsync(HttpContext context, ResponseCachePolicy policy, string key)
     {
-        var response = context.Response;
-        var reason = WhyNotStorable(response, policy);
-        string? etag = response.Headers.ETag;
-        if (reason is null)
+        CacheResult<CachedResponse> found = default;
+        try
         {
-            if (string.IsNullOrEmpty(etag))
-            {
-                etag = ComputeETag(body.Span);
-                response.Headers.ETag = etag;
-            }
-
-            var entry = new CachedResponse(response.StatusCode, KeptHeaders(response.Headers), body.ToArray(), etag, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            try
-            {
-                // Stored before the body goes out, so a client that asks again right after the response sees the entry.
-                await _cache.SetAsync(key, entry, policy.EntryOptions, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.StoreFailed(_logger, key, ex);
-            }
+            found = await _cache.GetAsync<CachedResponse>(key, policy.EntryOptions, context.RequestAborted).ConfigureAwait(false);
         }
-        else
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.NotStored(_logger, key, reason);
+            Log.LookupFailed(_logger, key, ex);
         }
 
-        if (!string.IsNullOrEmpty(etag) && response.StatusCode == StatusCodes.Status200OK && IfNoneMatch(context.Request, etag))
+        if (found is { Found: true, Value: not null })
         {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            response.ContentLength = null;
-            response.Headers.ContentType = StringValues.Empty;
+            await ServeAsync(context, found.Value, found.Tier == CacheTier.Redis ? HitRedis : HitLocal).ConfigureAwait(false);
             return;
         }
 
-        response.ContentLength = body.Length;
-        if (body.Length > 0)
-        {
-            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        }
+        await RunUnsharedAsync(context).ConfigureAwait(false);
+    }
+
+    private Task RunUnsharedAsync(HttpContext context)
+    {
+        context.Response.Headers[XCache] = Miss;
+        return _next(context);
     }
 
     private async Task ServeAsync(HttpContext context, CachedResponse entry, string xCache)
@@ -254,67 +225,7 @@ internal sealed class ResponseCacheMiddleware
         return _next(context);
     }
 
-    private static string? WhyNotStorable(HttpResponse response, ResponseCachePolicy policy)
-    {
-        var status = response.StatusCode;
-        if (status is < 200 or > 299 || status == StatusCodes.Status206PartialContent)
-        {
-            return $"status {status}";
-        }
-
-        if (response.Headers.ContainsKey(HeaderNames.SetCookie))
-        {
-            return "the response sets a cookie";
-        }
-
-        var cacheControl = response.GetTypedHeaders().CacheControl;
-        if (cacheControl is not null && (cacheControl.NoStore || cacheControl.Private || cacheControl.NoCache))
-        {
-            return "the response's Cache-Control forbids a shared cache";
-        }
-
-        foreach (var value in response.Headers.Vary)
-        {
-            foreach (var name in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (name == "*" || !policy.VaryByHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
-                {
-                    return $"the response varies by '{name}', which the key does not include (add it with VaryByHeader)";
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string[] KeptHeaders(IHeaderDictionary headers)
-    {
-        var kept = new List<string>(headers.Count * 2);
-        foreach (var (name, values) in headers)
-        {
-            if (NotKept.Contains(name))
-            {
-                continue;
-            }
-
-            foreach (var value in values)
-            {
-                kept.Add(name);
-                kept.Add(value ?? string.Empty);
-            }
-        }
-
-        return [.. kept];
-    }
-
-    private static string ComputeETag(ReadOnlySpan<byte> body)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(body, hash);
-        return "\"" + Convert.ToHexStringLower(hash[..16]) + "\"";
-    }
-
-    private static bool IfNoneMatch(HttpRequest request, string etag)
+    internal static bool IfNoneMatch(HttpRequest request, string etag)
     {
         var values = request.Headers.IfNoneMatch;
         if (values.Count == 0

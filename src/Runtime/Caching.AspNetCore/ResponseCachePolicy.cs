@@ -18,7 +18,9 @@ public sealed class ResponseCachePolicy : IResponseCachePolicyMetadata
         IReadOnlyList<string> varyByRouteValues,
         IReadOnlyList<string> tags,
         Func<HttpContext, string?>? keyBuilder,
-        Func<HttpContext, string?>? userKey)
+        Func<HttpContext, string?>? userKey,
+        IReadOnlyList<string> storedHeaders,
+        bool honorsClientCacheControl)
     {
         LocalTtl = localTtl;
         RedisTtl = redisTtl;
@@ -27,6 +29,8 @@ public sealed class ResponseCachePolicy : IResponseCachePolicyMetadata
         Tags = tags;
         KeyBuilder = keyBuilder;
         UserKey = userKey;
+        StoredHeaders = storedHeaders;
+        HonorsClientCacheControl = honorsClientCacheControl;
         _entryOptions = new CacheEntryOptions
         {
             LocalTtl = localTtl,
@@ -64,6 +68,21 @@ public sealed class ResponseCachePolicy : IResponseCachePolicyMetadata
     /// user's key; <see langword="null"/> from the delegate means "do not cache". When not set, such requests bypass the cache.
     /// </summary>
     public Func<HttpContext, string?>? UserKey { get; }
+
+    /// <summary>
+    /// Response headers stored and replayed besides the default allow-list (Content-Type, Content-Encoding,
+    /// Content-Language, ETag, Last-Modified, Cache-Control, Expires, Vary). Any other header of the response that
+    /// was stored reaches its own client only.
+    /// </summary>
+    public IReadOnlyList<string> StoredHeaders { get; }
+
+    /// <summary>
+    /// Whether a request's own directives are obeyed: <c>Cache-Control: no-cache</c>, <c>max-age=0</c> or
+    /// <c>Pragma: no-cache</c> run the endpoint and refresh the entry, <c>no-store</c> bypasses the cache. Off by
+    /// default, as in ASP.NET Core's output cache: otherwise any anonymous client can force a run of the endpoint
+    /// on every request.
+    /// </summary>
+    public bool HonorsClientCacheControl { get; }
 
     ResponseCachePolicy IResponseCachePolicyMetadata.Policy => this;
 

@@ -9,6 +9,8 @@ public sealed class ResponseCachePolicyBuilder
     private readonly List<string> _headers = [];
     private readonly List<string> _routeValues = [];
     private readonly List<string> _tags = [];
+    private readonly List<string> _storedHeaders = [];
+    private bool _honorClientCacheControl;
     private TimeSpan _localTtl;
     private TimeSpan _redisTtl;
     private Func<HttpContext, string?>? _keyBuilder;
@@ -92,9 +94,42 @@ public sealed class ResponseCachePolicyBuilder
         return PerUser(UserClaim(claimType));
     }
 
+    /// <summary>
+    /// Stores and replays these response headers too (the default allow-list is Content-Type, Content-Encoding,
+    /// Content-Language, ETag, Last-Modified, Cache-Control, Expires and Vary). Every client of the key receives them.
+    /// </summary>
+    /// <param name="headerNames">Header names.</param>
+    /// <exception cref="ArgumentException">A header that belongs to one client or one transmission (Set-Cookie, WWW-Authenticate, Date, Content-Length...).</exception>
+    public ResponseCachePolicyBuilder StoreHeader(params string[] headerNames)
+    {
+        ArgumentNullException.ThrowIfNull(headerNames);
+        foreach (var name in headerNames)
+        {
+            if (name is not null && !StoredHeaders.MayStore(name))
+            {
+                throw new ArgumentException($"'{name}' belongs to one client or one transmission; it is never stored.", nameof(headerNames));
+            }
+        }
+
+        AddNames(_storedHeaders, headerNames, StringComparer.OrdinalIgnoreCase);
+        return this;
+    }
+
+    /// <summary>
+    /// Obeys the request's own cache directives: <c>Cache-Control: no-cache</c>, <c>max-age=0</c> and
+    /// <c>Pragma: no-cache</c> run the endpoint and refresh the entry, <c>no-store</c> bypasses the cache. Off by
+    /// default, because it lets any client force a run of the endpoint; a request without it is answered from the
+    /// cache whatever it asks (a <c>no-store</c> request's response is then not stored).
+    /// </summary>
+    public ResponseCachePolicyBuilder HonorClientCacheControl()
+    {
+        _honorClientCacheControl = true;
+        return this;
+    }
+
     /// <summary>Builds the immutable policy.</summary>
     public ResponseCachePolicy Build() =>
-        new(_localTtl, _redisTtl, [.. _headers], [.. _routeValues], [.. _tags], _keyBuilder, _userKey);
+        new(_localTtl, _redisTtl, [.. _headers], [.. _routeValues], [.. _tags], _keyBuilder, _userKey, [.. _storedHeaders], _honorClientCacheControl);
 
     internal static Func<HttpContext, string?> UserClaim(string claimType) =>
         context => context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(claimType)?.Value : null;

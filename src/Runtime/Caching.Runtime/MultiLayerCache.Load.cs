@@ -34,6 +34,11 @@ public sealed partial class MultiLayerCache
 
         activity?.SetTag("cache.tier", outcome.Tier.ToString());
         Count(outcome.Tier, start, "get_or_set");
+        if (state is ITierObserver observer)
+        {
+            observer.Served(outcome.Tier);
+        }
+
         return HandOut(outcome, effective, leader || flight is null);
     }
 

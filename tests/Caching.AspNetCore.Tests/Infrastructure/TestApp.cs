@@ -61,6 +61,22 @@ public sealed class TestApp : IAsyncDisposable
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use((context, next) =>
+        {
+            // Counted before the cache sees the request, so a test can wait until every request of a burst is in.
+            runs.Next("arrived");
+            if (context.Request.Path == "/outer-cookie")
+            {
+                // A middleware outside the cache that adds a cookie as the response starts (a session refresh).
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Cookies.Append("outer", "set-as-it-starts");
+                    return Task.CompletedTask;
+                });
+            }
+
+            return next(context);
+        });
         app.UseMultiLayerResponseCache();
         MapEndpoints(app, runs);
         app.MapControllers();
@@ -80,6 +96,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         var ttl = TimeSpan.FromMinutes(1);
         app.MapGet("/items/{id}", (string id) => Results.Json(new { id, run = runs.Next("items") })).CacheResponse(ttl);
+        app.MapGet("/honoring/{id}", (string id) => Results.Json(new { id, run = runs.Next("honoring") })).CacheResponse(ttl, p => p.HonorClientCacheControl());
         app.MapMethods("/both/{id}", ["GET", "HEAD"], (string id) => Results.Text($"both {id} run {runs.Next("both")}")).CacheResponse(ttl);
         app.MapGet("/query", (HttpRequest r) => Results.Text($"{r.QueryString} run {runs.Next("query")}")).CacheResponse(ttl);
         app.MapPost("/items", () => Results.Text($"created run {runs.Next("post")}")).CacheResponse(ttl);
@@ -120,6 +137,56 @@ public sealed class TestApp : IAsyncDisposable
         app.MapGet("/tagged/{id}", (string id) => Results.Text($"tagged {id} run {runs.Next("tagged")}")).CacheResponse(ttl, p => p.Tag("catalog"));
         app.MapGet("/custom/{id}", (string id) => Results.Text($"custom {id} run {runs.Next("custom")}"))
             .CacheResponse(ttl, p => p.Key(c => (string?)c.Request.RouteValues["id"] == "skip" ? null : "custom-fixed"));
+        app.MapGet("/secret-header", (HttpResponse response) =>
+        {
+            var run = runs.Next("secret-header");
+            response.Headers["X-Session-Token"] = "token-of-run-" + run;
+            response.Headers["Content-Language"] = "en";
+            return Results.Text($"secret-header run {run}");
+        }).CacheResponse(ttl);
+        app.MapGet("/late-cookie", (HttpResponse response) =>
+        {
+            var run = runs.Next("late-cookie");
+
+            // As session, antiforgery or cookie-auth refresh do: the cookie joins the response as it starts.
+            response.OnStarting(() =>
+            {
+                response.Cookies.Append("session", "of-run-" + run);
+                return Task.CompletedTask;
+            });
+            return Results.Text($"late-cookie run {run}");
+        }).CacheResponse(ttl);
+        app.MapGet("/outer-cookie", () => Results.Text($"outer-cookie run {runs.Next("outer-cookie")}")).CacheResponse(ttl);
+        app.MapGet("/stored-extra", (HttpResponse response) =>
+        {
+            var run = runs.Next("stored-extra");
+            response.Headers["X-Build"] = "build-7";
+            response.Headers["X-Session-Token"] = "token-of-run-" + run;
+            return Results.Text($"stored-extra run {run}");
+        }).CacheResponse(ttl, p => p.StoreHeader("X-Build"));
+        app.MapGet("/slow/{id}", async (string id, Gate gate) =>
+        {
+            var run = runs.Next("slow");
+            await gate.WaitAsync();
+            return Results.Text($"slow {id} run {run}");
+        }).CacheResponse(ttl);
+        app.MapGet("/slow-cookie", async (HttpResponse response, Gate gate) =>
+        {
+            var run = runs.Next("slow-cookie");
+            response.OnStarting(() =>
+            {
+                response.Cookies.Append("session", "of-run-" + run);
+                return Task.CompletedTask;
+            });
+            await gate.WaitAsync();
+            return Results.Text($"slow-cookie run {run}");
+        }).CacheResponse(ttl);
+        app.MapMethods("/slow-both/{id}", ["GET", "HEAD"], async (string id, HttpRequest request, Gate gate) =>
+        {
+            var run = runs.Next("slow-both");
+            await gate.WaitAsync(id);
+            return Results.Text($"slow-both {id} run {run} as {request.Method}");
+        }).CacheResponse(ttl);
         app.MapGet("/big", async (HttpResponse response, int size, Gate gate) =>
         {
             runs.Next("big");
@@ -166,14 +233,16 @@ public sealed class EndpointRuns
     }
 }
 
-/// <summary>Lets the /big endpoint pause until the test has read the first half of its body.</summary>
+/// <summary>Lets endpoints pause until the test opens them (by name; "" for the default gate).</summary>
 public sealed class Gate
 {
-    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
 
-    public Task WaitAsync() => _open.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    public Task WaitAsync(string name = "") => Get(name).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-    public void Open() => _open.TrySetResult();
+    public void Open(string name = "") => Get(name).TrySetResult();
+
+    private TaskCompletionSource Get(string name) => _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>
