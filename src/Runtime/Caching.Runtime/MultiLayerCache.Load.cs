@@ -255,10 +255,27 @@ public sealed partial class MultiLayerCache
         }
 
         var nowUs = _invalidation.Clock.Low();
-        byte[] envelope;
+        var type = TypeEntryFor<T>(effective.SchemaTag);
+        byte[]? envelope = null;
+        long size;
         try
         {
-            envelope = CacheEnvelope.Write(_serializer, value, TypeTagFor<T>(effective.SchemaTag), ticket.Stamp, nowUs + (long)effective.RedisTtl.TotalMicroseconds, effective.TagScopes);
+            if (writesRedis || !effective.Share)
+            {
+                envelope = CacheEnvelope.Write(_serializer, value, type.Tag, ticket.Stamp, nowUs + (long)effective.RedisTtl.TotalMicroseconds, effective.TagScopes);
+                size = envelope.Length;
+            }
+            else if (value is null)
+            {
+                size = CacheEnvelope.HeaderLength + ((effective.TagScopes?.Length ?? 0) * 8);
+            }
+            else if (!type.Size.TryEstimate(ticket.Stamp, out size))
+            {
+                // A shared value only L1 keeps: its bytes would feed nothing but the size budget, so they are measured in
+                // pooled memory for a sample of stores and estimated for the others (SizeEstimate).
+                size = CacheEnvelope.Measure(_serializer, value, effective.TagScopes?.Length ?? 0);
+                type.Size.Record(size);
+            }
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
@@ -266,7 +283,7 @@ public sealed partial class MultiLayerCache
             return default;
         }
 
-        var payloadLength = envelope.Length - CacheEnvelope.PayloadOffset(envelope);
+        var payloadLength = size - (envelope is null ? CacheEnvelope.HeaderLength + ((effective.TagScopes?.Length ?? 0) * 8) : CacheEnvelope.PayloadOffset(envelope));
         if (payloadLength > _options.MaxValueBytes)
         {
             Log.ValueTooLarge(_logger, key, payloadLength, _options.MaxValueBytes);
@@ -278,11 +295,11 @@ public sealed partial class MultiLayerCache
         var local = false;
         if (writesLocal)
         {
-            var written = WriteLocal(key, value, envelope, effective.TagScopes, ticket, effective, effective.LocalTtl, epoch, fill: false);
+            var written = WriteLocal(key, value, envelope, size, effective.TagScopes, ticket, effective, effective.LocalTtl, epoch, fill: false);
             if (written == LocalWrite.Forbidden)
             {
                 Log.StaleSetPrevented(_logger, key);
-                return new Stored(null, false, RedisStatus.Refused);
+                return new Stored(false, null, false, RedisStatus.Refused);
             }
 
             local = written == LocalWrite.Stored;
@@ -290,7 +307,7 @@ public sealed partial class MultiLayerCache
         else if (!_invalidation.MayStore(key, ticket, effective.TagScopes))
         {
             Log.StaleSetPrevented(_logger, key);
-            return new Stored(null, false, RedisStatus.Refused);
+            return new Stored(false, null, false, RedisStatus.Refused);
         }
 
         var redis = RedisStatus.Unavailable;
@@ -299,10 +316,10 @@ public sealed partial class MultiLayerCache
             // The entry's physical life counts from the load's start, so it never outlives an invalidation's mark.
             var physical = effective.FailSafe ? effective.RedisTtl + effective.FailSafeMaxDuration : effective.RedisTtl;
             var remainingMs = (long)Math.Min(physical.TotalMilliseconds, _options.MaxEntryLifetime.TotalMilliseconds) - ((nowUs - ticket.Stamp) / 1000);
-            redis = await _redis!.StoreAsync(key, envelope, ticket.Stamp, remainingMs, synchronous).ConfigureAwait(false);
+            redis = await _redis!.StoreAsync(key, envelope!, ticket.Stamp, remainingMs, synchronous).ConfigureAwait(false);
         }
 
-        return new Stored(envelope, local, redis);
+        return new Stored(true, envelope, local, redis);
     }
 
     private void FillLocalFromRedis<T>(string key, T value, byte[] envelope, EnvelopeHeader header, ulong[]? tagScopes, EffectiveOptions effective, long epoch)
@@ -315,7 +332,7 @@ public sealed partial class MultiLayerCache
         // L1 never outlives the Redis entry's own logical expiry.
         var remaining = TimeSpan.FromMicroseconds(header.LogicalExpiryUs - _invalidation.Clock.Low());
         var ticket = new LoadTicket(header.Stamp, _invalidation.Clock.Era);
-        WriteLocal(key, value, envelope, tagScopes, ticket, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl, epoch, fill: true);
+        WriteLocal(key, value, envelope, envelope.Length, tagScopes, ticket, effective, remaining < effective.LocalTtl ? remaining : effective.LocalTtl, epoch, fill: true);
     }
 
     /// <summary>
@@ -323,7 +340,7 @@ public sealed partial class MultiLayerCache
     /// forbids it. The entry starts validated at <paramref name="epoch"/>, read before its checks: an invalidation
     /// that lands in between makes its first hit check it again.
     /// </summary>
-    private LocalWrite WriteLocal<T>(string key, T value, byte[] envelope, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch, bool fill)
+    private LocalWrite WriteLocal<T>(string key, T value, byte[]? envelope, long size, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch, bool fill)
     {
         var logicalExpiry = Environment.TickCount64 + (long)Math.Max(0, freshFor.TotalMilliseconds);
         var physical = effective.FailSafe ? freshFor + effective.FailSafeMaxDuration : freshFor;
@@ -331,7 +348,7 @@ public sealed partial class MultiLayerCache
             ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry)
             : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry);
         entry.ValidatedEpoch = epoch;
-        return _local!.SetIfNewer(key, entry, envelope.Length, physical, (this, key, ticket, tagScopes, fill), static s => s.fill
+        return _local!.SetIfNewer(key, entry, size, physical, (this, key, ticket, tagScopes, fill), static s => s.fill
             ? s.Item1._invalidation.MayFill(s.key, s.ticket, s.tagScopes)
             : s.Item1._invalidation.MayStore(s.key, s.ticket, s.tagScopes));
     }
@@ -356,8 +373,11 @@ public sealed partial class MultiLayerCache
 
     private readonly record struct Stale<T>(T Value, CacheTier Tier);
 
-    /// <summary>What a store did: the envelope it wrote (null: nothing was cached), whether L1 took it, and Redis's answer.</summary>
-    private readonly record struct Stored(byte[]? Envelope, bool Local, RedisStatus Redis);
+    /// <summary>
+    /// What a store did: whether the value was accepted for caching, the envelope it wrote (null when only L1 took a
+    /// shared value, which needs no bytes), whether L1 took it, and Redis's answer.
+    /// </summary>
+    private readonly record struct Stored(bool Cached, byte[]? Envelope, bool Local, RedisStatus Redis);
 
     private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope, bool Unavailable = false);
 }

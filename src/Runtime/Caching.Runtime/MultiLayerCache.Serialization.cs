@@ -82,8 +82,13 @@ public sealed partial class MultiLayerCache
         }
     }
 
-    private uint TypeTagFor<T>(string? schemaTag) =>
-        _typeTags.GetOrAdd((typeof(T), schemaTag), static k => TypeTag.Compute(k.Type, k.Schema));
+    private uint TypeTagFor<T>(string? schemaTag) => TypeEntryFor<T>(schemaTag).Tag;
+
+    private TypeEntry TypeEntryFor<T>(string? schemaTag) =>
+        _types.GetOrAdd((typeof(T), schemaTag), static (k, maxValueBytes) => new TypeEntry(TypeTag.Compute(k.Type, k.Schema), new SizeEstimate(maxValueBytes)), _options.MaxValueBytes);
+
+    /// <summary>What the cache keeps per value type (and schema): its envelope tag and its learned L1 size.</summary>
+    private sealed record TypeEntry(uint Tag, SizeEstimate Size);
 
     private EffectiveOptions Resolve<T>(CacheEntryOptions options)
     {

@@ -28,7 +28,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly InvalidationCoordinator _invalidation;
     private readonly Knowledge _knowledge;
     private readonly ConcurrentDictionary<string, object> _flights = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(Type Type, string? Schema), uint> _typeTags = new();
+    private readonly ConcurrentDictionary<(Type Type, string? Schema), TypeEntry> _types = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
 
@@ -140,7 +140,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         // L1 and in Redis. It is not an invalidation of itself: the other nodes only drop their older copies.
         var ticket = _invalidation.BeginWrite();
         var stored = await StoreAsync(key, value, effective, ticket, synchronous: false).ConfigureAwait(false);
-        if (stored.Envelope is null)
+        if (!stored.Cached)
         {
             // Set means replace: a value that cannot be cached must not leave the old one behind, on any tier or node.
             await _invalidation.RemoveKeyAsync(key, cancellationToken).ConfigureAwait(false);

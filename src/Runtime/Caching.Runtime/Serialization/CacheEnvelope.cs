@@ -53,6 +53,18 @@ internal static class CacheEnvelope
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The length <see cref="Write"/> would return, in pooled memory: what the L1 budget charges a shared value.</summary>
+    public static int Measure<T>(ICacheSerializer serializer, T value, int tagCount)
+    {
+        using var buffer = new PooledBufferWriter(512);
+        if (value is not null)
+        {
+            serializer.Serialize(buffer, value);
+        }
+
+        return HeaderLength + (tagCount * 8) + buffer.WrittenSpan.Length;
+    }
+
     /// <summary>What a removal leaves in the key: no value, and the removal's mark where a stamp would be.</summary>
     public static byte[] Tombstone(long mark)
     {
