@@ -72,9 +72,9 @@ internal static class InterfaceParser
             containers.Insert(0, outer);
         }
 
-        var decoratorName = string.Concat(containers.Select(c => c.Name + "_")) + StripInterfacePrefix(type.Name) + "CachingDecorator";
+        var decoratorName = DecoratorNames.Simple(type, containers);
         var typeParameters = SymbolText.TypeParameters(containers.Append(type).SelectMany(t => t.TypeParameters));
-        var hintName = (ns is null ? string.Empty : ns + ".") + decoratorName + (typeParameters.Count > 0 ? "`" + typeParameters.Count : string.Empty) + ".g.cs";
+        var hintName = DecoratorNames.Hint(ns, decoratorName, typeParameters.Count);
 
         if (CannotImplement(type, containers) is { } problem)
         {
@@ -152,9 +152,6 @@ internal static class InterfaceParser
             true,
             diagnostics.ToEquatableArray());
     }
-
-    private static string StripInterfacePrefix(string name) =>
-        name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
 
     /// <summary>Why a top-level class in the interface's namespace cannot implement it, or null when it can.</summary>
     private static string? CannotImplement(INamedTypeSymbol type, List<INamedTypeSymbol> containers)
