@@ -22,7 +22,7 @@ public class RuleCatalogTests
             .Select(f => (string)f.GetRawConstantValue()!)
             .OrderBy(id => id, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(Enumerable.Range(1, 11).Select(i => $"CACHE{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"CACHE{i:000}"), ids);
 
         foreach (var id in ids)
         {
@@ -81,6 +81,7 @@ public class RuleCatalogTests
             ["CACHE009"] = DiagnosticSeverity.Warning,
             ["CACHE010"] = DiagnosticSeverity.Warning,
             ["CACHE011"] = DiagnosticSeverity.Info,
+            ["CACHE012"] = DiagnosticSeverity.Warning,
         };
         var actual = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToDictionary(d => d.Id, d => d.DefaultSeverity);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

@@ -120,4 +120,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A [Cached] template that no invalidation pattern can reach serves stale data until its TTL expires after the source changes.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated));
+
+    public static readonly DiagnosticDescriptor HoleMatchesLiteral = new(
+        RuleIdentifiers.HoleMatchesLiteral,
+        title: "Invalidation pattern reaches a key only through a hole standing for a literal",
+        messageFormat: "The pattern \"{0}\" on '{1}' matches no cached key except when its hole '{{{2}}}' equals the literal segment '{3}' of \"{4}\" on '{5}': it most likely means a key that does not exist",
+        category: Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An [InvalidatesCache] pattern whose only way to match any [Cached] key of the compilation is for one of its holes to take the value of a literal segment of that key is almost always a misspelled prefix: the invalidation runs with real argument values and removes nothing.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.HoleMatchesLiteral));
 }

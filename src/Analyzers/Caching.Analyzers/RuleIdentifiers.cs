@@ -14,6 +14,7 @@ internal static class RuleIdentifiers
     public const string IneffectiveAttribute = "CACHE009";
     public const string InconsistentSegmentCase = "CACHE010";
     public const string NeverInvalidated = "CACHE011";
+    public const string HoleMatchesLiteral = "CACHE012";
 
     // The documentation pages are docs/rules/CACHEnnn.md in the repository; a test keeps the two in step.
     public const string HelpLinkBase = "https://github.com/caching-generators/Caching.Generators/blob/main/docs/rules/";

@@ -33,6 +33,12 @@ internal sealed class CompilationTemplates
     /// <summary>Valid [InvalidatesCache] patterns, in source order.</summary>
     public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
 
+    /// <summary>The keys by leading literal: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
+    public PrefixIndex KeyIndex => _index.Value.KeyIndex;
+
+    /// <summary>The patterns by leading literal.</summary>
+    public PrefixIndex PatternIndex => _index.Value.PatternIndex;
+
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
     public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -114,7 +120,13 @@ internal sealed class CompilationTemplates
         {
             Keys = keys;
             Patterns = patterns;
+            KeyIndex = new PrefixIndex(keys);
+            PatternIndex = new PrefixIndex(patterns);
         }
+
+        public PrefixIndex KeyIndex { get; }
+
+        public PrefixIndex PatternIndex { get; }
 
         public List<TemplateSite> Keys { get; }
 

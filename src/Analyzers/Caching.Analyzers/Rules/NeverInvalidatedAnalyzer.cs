@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Caching.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -25,7 +24,7 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
     private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates)
     {
         var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
-        if (key is null || !key.Template.IsValid || IsReached(key, templates.Patterns))
+        if (key is null || !key.Template.IsValid || IsReached(key, templates.PatternIndex))
         {
             return;
         }
@@ -37,9 +36,10 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
             key.MethodName));
     }
 
-    private static bool IsReached(TemplateSite key, IReadOnlyList<TemplateSite> patterns)
+    // Only patterns that agree with the key's leading literal can reach it: the index hands out those, not all N.
+    private static bool IsReached(TemplateSite key, PrefixIndex patterns)
     {
-        foreach (var pattern in patterns)
+        foreach (var pattern in patterns.Candidates(key.Template))
         {
             if (Overlap.CanOverlap(key, pattern))
             {
