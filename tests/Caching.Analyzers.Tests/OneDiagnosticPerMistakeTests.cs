@@ -20,7 +20,7 @@ public class OneDiagnosticPerMistakeTests
                 [Cached("search:{filter.Regoin}:{filter.Page}")]
                 Task<List<UserProfile>> SearchAsync(Filter filter);
 
-                [InvalidatesCache("user:{usrId}:*")]
+                [InvalidatesCache("user:{usrId}:*", "search:*")]
                 Task UpdateAsync(string userId);
             """));
 

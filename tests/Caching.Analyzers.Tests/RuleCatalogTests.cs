@@ -80,7 +80,7 @@ public class RuleCatalogTests
             ["CACHE008"] = DiagnosticSeverity.Error,
             ["CACHE009"] = DiagnosticSeverity.Warning,
             ["CACHE010"] = DiagnosticSeverity.Warning,
-            ["CACHE011"] = DiagnosticSeverity.Info,
+            ["CACHE011"] = DiagnosticSeverity.Warning,
             ["CACHE012"] = DiagnosticSeverity.Warning,
         };
         var actual = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToDictionary(d => d.Id, d => d.DefaultSeverity);

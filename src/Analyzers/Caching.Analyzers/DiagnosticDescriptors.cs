@@ -111,14 +111,17 @@ internal static class DiagnosticDescriptors
         description: "The same literal segment at the same position should be spelled the same way in every template of the compilation.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.InconsistentSegmentCase));
 
+    // One id, two severities, as CACHE008: a key of an interface that invalidates other keys is reported as a warning
+    // (the descriptor's default); a key of a read-only interface, which may rely on its TTL by design, with an
+    // effective severity of Info.
     public static readonly DiagnosticDescriptor NeverInvalidated = new(
         RuleIdentifiers.NeverInvalidated,
         title: "Cached key is never invalidated",
-        messageFormat: "No [InvalidatesCache] pattern in the compilation matches the key \"{0}\" on '{1}': its entries change only when their TTL expires",
+        messageFormat: "No [InvalidatesCache] pattern or tag in the compilation matches the key \"{0}\" on '{1}': its entries change only when their TTL expires",
         category: Maintainability,
-        defaultSeverity: DiagnosticSeverity.Info,
+        defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A [Cached] template that no invalidation pattern can reach serves stale data until its TTL expires after the source changes.",
+        description: "A [Cached] template that no invalidation pattern or tag can reach serves stale data until its TTL expires after the source changes. It is a warning when the interface invalidates other keys (this one was probably forgotten), information when the interface writes nothing.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated));
 
     public static readonly DiagnosticDescriptor HoleMatchesLiteral = new(

@@ -39,6 +39,9 @@ internal sealed class CompilationTemplates
     /// <summary>The patterns by leading literal.</summary>
     public PrefixIndex PatternIndex => _index.Value.PatternIndex;
 
+    /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
+    public PrefixIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
+
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
     public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -50,6 +53,7 @@ internal sealed class CompilationTemplates
     {
         var keys = new List<TemplateSite>();
         var patterns = new List<TemplateSite>();
+        var invalidatedTags = new List<TemplateSite>();
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -64,7 +68,7 @@ internal sealed class CompilationTemplates
                         pending.Push(nested);
                         break;
                     case IMethodSymbol method:
-                        Add(method, keys, patterns);
+                        Add(method, keys, patterns, invalidatedTags);
                         break;
                 }
             }
@@ -72,10 +76,11 @@ internal sealed class CompilationTemplates
 
         keys.Sort(BySourcePosition);
         patterns.Sort(BySourcePosition);
-        return new Index(keys, patterns);
+        invalidatedTags.Sort(BySourcePosition);
+        return new Index(keys, patterns, invalidatedTags);
     }
 
-    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns)
+    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
     {
         if (method.GetAttributes().IsEmpty)
         {
@@ -97,6 +102,10 @@ internal sealed class CompilationTemplates
             {
                 patterns.Add(site);
             }
+            else if (_symbols.IsInvalidatesCache(site.Attribute))
+            {
+                invalidatedTags.Add(site);
+            }
         }
     }
 
@@ -116,13 +125,16 @@ internal sealed class CompilationTemplates
 
     private sealed class Index
     {
-        public Index(List<TemplateSite> keys, List<TemplateSite> patterns)
+        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
         {
             Keys = keys;
             Patterns = patterns;
             KeyIndex = new PrefixIndex(keys);
             PatternIndex = new PrefixIndex(patterns);
+            InvalidatedTagIndex = new PrefixIndex(invalidatedTags);
         }
+
+        public PrefixIndex InvalidatedTagIndex { get; }
 
         public PrefixIndex KeyIndex { get; }
 

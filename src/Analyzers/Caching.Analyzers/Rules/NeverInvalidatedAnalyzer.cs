@@ -23,15 +23,24 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
 
     private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates)
     {
-        var key = TemplateSites.FindKey(TemplateSites.Read(method, templates.Symbols, context.CancellationToken));
-        if (key is null || !key.Template.IsValid || IsReached(key, templates.PatternIndex))
+        var sites = TemplateSites.Read(method, templates.Symbols, context.CancellationToken);
+        var key = TemplateSites.FindKey(sites);
+        if (key is null || !key.Template.IsValid || IsReached(key, templates.PatternIndex) || IsReachedByTag(sites, templates))
         {
             return;
         }
 
+        // Reference data cached for its TTL is a design, not a mistake, and a warning there would push projects that
+        // treat warnings as errors to switch the rule off. A key of an interface that does invalidate other keys is
+        // most likely one its writers forgot: that one is a warning, which the command-line build shows (an Info
+        // diagnostic never appears in dotnet build output, at any verbosity).
+        var severity = WritesData(method.ContainingType, templates.Symbols) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.NeverInvalidated,
             key.Location,
+            severity,
+            additionalLocations: null,
+            properties: null,
             key.DisplayText,
             key.MethodName));
     }
@@ -44,6 +53,56 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
             if (Overlap.CanOverlap(key, pattern))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>[InvalidatesCache(Tags = ...)] removes every entry stored with a matching tag: that reaches the key too.</summary>
+    private static bool IsReachedByTag(System.Collections.Generic.List<TemplateSite> sites, CompilationTemplates templates)
+    {
+        foreach (var tag in sites)
+        {
+            if (tag.Role != TemplateRole.Tag || !tag.Template.IsValid || !templates.Symbols.IsCached(tag.Attribute))
+            {
+                continue;
+            }
+
+            foreach (var invalidated in templates.InvalidatedTagIndex.Candidates(tag.Template))
+            {
+                if (Overlap.CanOverlap(tag, invalidated))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the type, or an interface it inherits, declares an [InvalidatesCache] method.</summary>
+    private static bool WritesData(INamedTypeSymbol? type, CachingSymbols symbols)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var candidate in System.Linq.Enumerable.Prepend(type.AllInterfaces, type))
+        {
+            foreach (var member in candidate.GetMembers())
+            {
+                if (member is IMethodSymbol candidateMethod)
+                {
+                    foreach (var attribute in candidateMethod.GetAttributes())
+                    {
+                        if (symbols.IsInvalidatesCache(attribute))
+                        {
+                            return true;
+                        }
+                    }
+                }
             }
         }
 
