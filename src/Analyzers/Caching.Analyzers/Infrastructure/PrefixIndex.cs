@@ -43,8 +43,6 @@ internal sealed class PrefixIndex
         lengths.CopyTo(_lengths);
     }
 
-    public bool IsEmpty => _sorted.Length == 0;
-
     /// <summary>The templates that agree with <paramref name="template"/> on their leading literal text, in index order.</summary>
     public IEnumerable<TemplateSite> Candidates(KeyTemplate template)
     {
