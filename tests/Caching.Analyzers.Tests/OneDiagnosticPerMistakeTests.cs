@@ -77,11 +77,15 @@ public class OneDiagnosticPerMistakeTests
 
                 [Cached("ttl:{id}", LocalTtl = "soon")]
                 Task<int> BadTtlAsync(int id);
+
+                [Cached("both:{id}")]
+                [InvalidatesCache("both:*")]
+                Task<int> BothAsync(int id);
             }
             """);
 
         Assert.All(reported, method => Assert.True(method.Value.Count == 1, method.Key + ": " + string.Join(", ", method.Value)));
-        Assert.Equal(9, reported.Count);
+        Assert.Equal(10, reported.Count);
     }
 
     /// <summary>Warnings and errors of the generator, the analyzers and the compiler, by the method they are in.</summary>

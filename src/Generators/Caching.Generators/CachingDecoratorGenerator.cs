@@ -85,7 +85,8 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
             {
                 files[hintName] = ++count;
 
-                // ".2" cannot meet another hint: a decorator name never starts with a digit, a namespace never has '`'.
+                // A numbered hint ends in ".N.g.cs", which no other hint does (they end in "CachingDecorator.g.cs" or
+                // "`N.g.cs"), and the count only grows within its group, so numbered hints cannot meet either.
                 unique[i] = unique[i] with { HintName = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + count + ".g.cs" };
             }
             else

@@ -23,9 +23,14 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
 
     private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates)
     {
+        // A method with both attributes is decorated as neither (CACHE009's report): its key is no key at all.
         var sites = TemplateSites.Read(method, templates.Symbols, context.CancellationToken);
         var key = TemplateSites.FindKey(sites);
-        if (key is null || !key.Template.IsValid || IsReached(key, templates.PatternIndex) || IsReachedByTag(sites, templates))
+        if (key is null
+            || !key.Template.IsValid
+            || HasBoth(method, templates.Symbols)
+            || IsReached(key, templates.PatternIndex)
+            || IsReachedByTag(sites, templates))
         {
             return;
         }
@@ -81,7 +86,19 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
         return false;
     }
 
-    /// <summary>True when the type, or an interface it inherits, declares an [InvalidatesCache] method.</summary>
+    private static bool HasBoth(IMethodSymbol method, CachingSymbols symbols)
+    {
+        bool cached = false, invalidates = false;
+        foreach (var attribute in method.GetAttributes())
+        {
+            cached |= symbols.IsCached(attribute);
+            invalidates |= symbols.IsInvalidatesCache(attribute);
+        }
+
+        return cached && invalidates;
+    }
+
+    /// <summary>True when the type, or an interface it inherits, declares an [InvalidatesCache] method that is decorated.</summary>
     private static bool WritesData(INamedTypeSymbol? type, CachingSymbols symbols)
     {
         if (type is null)
@@ -93,7 +110,7 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
         {
             foreach (var member in candidate.GetMembers())
             {
-                if (member is IMethodSymbol candidateMethod)
+                if (member is IMethodSymbol candidateMethod && !HasBoth(candidateMethod, symbols))
                 {
                     foreach (var attribute in candidateMethod.GetAttributes())
                     {
