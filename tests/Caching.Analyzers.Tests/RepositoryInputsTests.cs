@@ -69,11 +69,19 @@ public partial class RepositoryInputsTests(ITestOutputHelper output)
     /// formatting; the declared type promises no stable text, which is what CACHE007 says.</item>
     /// <item>Shapes.Tags: <c>customer</c> appears only in a tag of <c>order:{id}</c>, so <c>GetAsync(1, "bob")</c> is
     /// served what <c>GetAsync(1, "alice")</c> cached: CACHE002 asks for the key or [NotCacheKey].</item>
+    /// <item>Shapes.GenericMethod and Shapes.Collisions: the interface invalidates some of its keys but never
+    /// <c>doc:value:</c>, <c>doc:any:</c>, <c>b:</c>, <c>c:</c> or <c>d:</c>, which CACHE011 reports as a warning (a
+    /// key the writers forgot); the read-only inputs get it as information only.</item>
     /// </list>
     /// When an input changes, its entry changes with it.
     /// </summary>
     private static readonly (string Input, string Id, string Method)[] KnownFindings =
     [
+        ("Shapes.Collisions", "CACHE011", "INames.FieldsAsync"),
+        ("Shapes.Collisions", "CACHE011", "INames.Type"),
+        ("Shapes.Collisions", "CACHE011", "INames.TypeArgumentName"),
+        ("Shapes.GenericMethod", "CACHE011", "IDocumentStore.FindAsync"),
+        ("Shapes.GenericMethod", "CACHE011", "IDocumentStore.LoadValue"),
         ("Shapes.Parameters", "CACHE007", "ISearchService.ObjectAsync"),
         ("Shapes.ReturnTypes", "CACHE005", "IPriceService.Count"),
         ("Shapes.ReturnTypes", "CACHE005", "IPriceService.GetAsync"),
@@ -94,7 +102,7 @@ public partial class RepositoryInputsTests(ITestOutputHelper output)
             {
                 output.WriteLine($"{name}: {diagnostic}");
 
-                // CACHE011 (information) is true of inputs that cache without invalidating; nothing else may appear.
+                // CACHE011 as information is true of inputs that cache without invalidating; nothing else may appear.
                 if (diagnostic.Severity >= DiagnosticSeverity.Warning)
                 {
                     findings.Add((name, diagnostic.Id, ReportedMethod(diagnostic)));

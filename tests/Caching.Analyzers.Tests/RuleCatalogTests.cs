@@ -22,7 +22,7 @@ public class RuleCatalogTests
             .Select(f => (string)f.GetRawConstantValue()!)
             .OrderBy(id => id, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(Enumerable.Range(1, 11).Append(13).Select(i => $"CACHE{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"CACHE{i:000}"), ids);
 
         foreach (var id in ids)
         {
@@ -80,7 +80,8 @@ public class RuleCatalogTests
             ["CACHE008"] = DiagnosticSeverity.Error,
             ["CACHE009"] = DiagnosticSeverity.Warning,
             ["CACHE010"] = DiagnosticSeverity.Warning,
-            ["CACHE011"] = DiagnosticSeverity.Info,
+            ["CACHE011"] = DiagnosticSeverity.Warning,
+            ["CACHE012"] = DiagnosticSeverity.Warning,
             ["CACHE013"] = DiagnosticSeverity.Warning,
         };
         var actual = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToDictionary(d => d.Id, d => d.DefaultSeverity);

@@ -35,6 +35,10 @@ public class ScaleTests(ITestOutputHelper output)
                     Task Reindex{{i}}();
                     [InvalidatesCache("SVC{{i}}:gone:*")]
                     Task Dead{{i}}();
+                    [Cached("svc{{i}}:items:category:{category}")]
+                    Task<List<UserProfile>> Items{{i}}(string category);
+                    [InvalidatesCache("svc{{i}}:items:{id}:*")]
+                    Task Restock{{i}}(string id);
                     Task<int> Plain{{i}}(int x);
                     Task Other{{i}}(string y);
                 }
@@ -48,15 +52,17 @@ public class ScaleTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         var result = await AnalyzerRunner.RunAsync(compilation);
         watch.Stop();
-        output.WriteLine($"{Interfaces * 8} annotated methods, {Interfaces * 5} keys, {Interfaces * 6} patterns: {watch.ElapsedMilliseconds} ms, {result.Diagnostics.Length} diagnostics");
+        output.WriteLine($"{Interfaces * 10} annotated methods, {Interfaces * 6} keys, {Interfaces * 7} patterns: {watch.ElapsedMilliseconds} ms, {result.Diagnostics.Length} diagnostics");
 
         Assert.Empty(result.Failures);
 
-        // Each interface has exactly one dead pattern ("SVC{i}:gone:*") and one case mismatch ("SVC" against "svc").
+        // Each interface has exactly one dead pattern ("SVC{i}:gone:*"), one case mismatch ("SVC" against "svc") and
+        // one pattern that reaches a key only if {id} is "category" ("svc{i}:items:{id}:*").
         var byId = result.Diagnostics.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(Interfaces, byId.GetValueOrDefault("CACHE004"));
         Assert.Equal(Interfaces, byId.GetValueOrDefault("CACHE010"));
-        Assert.Equal(2, byId.Count);
+        Assert.Equal(Interfaces, byId.GetValueOrDefault("CACHE012"));
+        Assert.Equal(3, byId.Count);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"analysis took {watch.Elapsed}");
     }
 }

@@ -35,8 +35,8 @@ public sealed class IncrementalTests
     public void An_edit_in_another_file_leaves_every_tracked_step_cached_or_unchanged()
     {
         var (first, second) = RunTwice(
-            [Shapes.Basic, Shapes.GenericInterface, Shapes.Derived, Unrelated],
-            3,
+            [Shapes.Basic, Shapes.GenericInterface, Shapes.Derived, Shapes.Names, Unrelated],
+            4,
             Unrelated.Replace("public long Now() => 1;", "public long Now() => 2;\n    public long Later() => 3;", StringComparison.Ordinal));
 
         AssertAllCached(second);
@@ -75,7 +75,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Pipeline_values_hold_no_compilation_symbol_or_syntax()
     {
-        var compilation = GeneratorHarness.CreateCompilation(Shapes.Basic, Shapes.GenericInterface, Shapes.Derived, Shapes.Unsupported, Shapes.Members);
+        var compilation = GeneratorHarness.CreateCompilation(Shapes.Basic, Shapes.GenericInterface, Shapes.Derived, Shapes.Unsupported, Shapes.Members, Shapes.Names);
         var run = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult();
 
         var visited = 0;

@@ -19,13 +19,17 @@ public sealed class IneffectiveAttributeFixer : CodeFixProvider
 {
     private const string EquivalenceKey = RuleIdentifiers.IneffectiveAttribute + ".Remove";
 
+    // A method with both [Cached] and [InvalidatesCache] gets one diagnostic on the first, with the other as an
+    // additional location: this action removes that other one instead.
+    private const string OtherEquivalenceKey = RuleIdentifiers.IneffectiveAttribute + ".RemoveOther";
+
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.IneffectiveAttribute);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() =>
         FixAllProvider.Create(async (context, document, diagnostics) =>
-            await RemoveAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+            await RemoveAsync(document, diagnostics, context.CodeActionEquivalenceKey == OtherEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -46,15 +50,37 @@ public sealed class IneffectiveAttributeFixer : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Remove [{attribute.Name}]",
-                    cancellationToken => RemoveAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    cancellationToken => RemoveAsync(context.Document, ImmutableArray.Create(diagnostic), other: false, cancellationToken),
                     EquivalenceKey),
                 diagnostic);
+            if (FindOthers(root, diagnostic).FirstOrDefault() is { } other)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        $"Remove [{other.Name}]",
+                        cancellationToken => RemoveAsync(context.Document, ImmutableArray.Create(diagnostic), other: true, cancellationToken),
+                        OtherEquivalenceKey),
+                    diagnostic);
+            }
         }
     }
 
-    private static AttributeSyntax? FindAttribute(SyntaxNode root, Diagnostic diagnostic)
+    private static AttributeSyntax? FindAttribute(SyntaxNode root, Diagnostic diagnostic) => FindAttribute(root, diagnostic.Location);
+
+    private static IEnumerable<AttributeSyntax> FindOthers(SyntaxNode root, Diagnostic diagnostic)
     {
-        var span = diagnostic.Location.SourceSpan;
+        foreach (var location in diagnostic.AdditionalLocations)
+        {
+            if (location.SourceTree == root.SyntaxTree && FindAttribute(root, location) is { } attribute)
+            {
+                yield return attribute;
+            }
+        }
+    }
+
+    private static AttributeSyntax? FindAttribute(SyntaxNode root, Location location)
+    {
+        var span = location.SourceSpan;
         if (!root.FullSpan.Contains(span))
         {
             return null;
@@ -68,7 +94,7 @@ public sealed class IneffectiveAttributeFixer : CodeFixProvider
     /// Edits text rather than trees so the layout around the removal stays exactly as the user wrote it: a list on
     /// its own line goes with its line; a list that loses some attributes keeps the others in order.
     /// </summary>
-    private static async Task<Document> RemoveAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static async Task<Document> RemoveAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool other, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +106,8 @@ public sealed class IneffectiveAttributeFixer : CodeFixProvider
         var removed = new HashSet<AttributeSyntax>();
         foreach (var diagnostic in diagnostics)
         {
-            if (FindAttribute(root, diagnostic) is { } attribute)
+            var attribute = other ? FindOthers(root, diagnostic).FirstOrDefault() : FindAttribute(root, diagnostic);
+            if (attribute is not null)
             {
                 removed.Add(attribute);
             }

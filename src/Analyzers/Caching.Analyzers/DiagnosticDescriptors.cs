@@ -112,15 +112,28 @@ internal static class DiagnosticDescriptors
         description: "The same literal segment at the same position should be spelled the same way in every template of the compilation.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.InconsistentSegmentCase));
 
+    // One id, two severities, as CACHE008: a key of an interface that invalidates other keys is reported as a warning
+    // (the descriptor's default); a key of a read-only interface, which may rely on its TTL by design, with an
+    // effective severity of Info.
     public static readonly DiagnosticDescriptor NeverInvalidated = new(
         RuleIdentifiers.NeverInvalidated,
         title: "Cached key is never invalidated",
-        messageFormat: "No [InvalidatesCache] pattern in the compilation matches the key \"{0}\" on '{1}': its entries change only when their TTL expires",
+        messageFormat: "No [InvalidatesCache] pattern or tag in the compilation matches the key \"{0}\" on '{1}': its entries change only when their TTL expires",
         category: Maintainability,
-        defaultSeverity: DiagnosticSeverity.Info,
+        defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A [Cached] template that no invalidation pattern can reach serves stale data until its TTL expires after the source changes.",
+        description: "A [Cached] template that no invalidation pattern or tag can reach serves stale data until its TTL expires after the source changes. It is a warning when the interface invalidates other keys (this one was probably forgotten), information when the interface writes nothing.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.NeverInvalidated));
+
+    public static readonly DiagnosticDescriptor HoleMatchesLiteral = new(
+        RuleIdentifiers.HoleMatchesLiteral,
+        title: "Invalidation pattern reaches a key only through a hole standing for a literal",
+        messageFormat: "The pattern \"{0}\" on '{1}' matches no cached key except when its hole '{{{2}}}' equals the literal segment '{3}' of \"{4}\" on '{5}': it most likely means a key that does not exist",
+        category: Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An [InvalidatesCache] pattern whose only way to match any [Cached] key of the compilation is for one of its holes to take the value of a literal segment of that key is almost always a misspelled prefix: the invalidation runs with real argument values and removes nothing.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.HoleMatchesLiteral));
 
     public static readonly DiagnosticDescriptor ScannedPattern = new(
         RuleIdentifiers.ScannedPattern,

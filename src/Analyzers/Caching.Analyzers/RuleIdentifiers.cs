@@ -14,6 +14,7 @@ internal static class RuleIdentifiers
     public const string IneffectiveAttribute = "CACHE009";
     public const string InconsistentSegmentCase = "CACHE010";
     public const string NeverInvalidated = "CACHE011";
+    public const string HoleMatchesLiteral = "CACHE012";
     public const string ScannedPattern = "CACHE013";
 
     // The documentation pages are docs/rules/CACHEnnn.md in the repository; a test keeps the two in step.

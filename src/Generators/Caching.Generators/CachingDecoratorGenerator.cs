@@ -69,14 +69,37 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
         .Select(m => new ProfileUse(m.Cached!.Profile!, m.DeclaringInterface.Replace("global::", string.Empty) + "." + m.Name))
         .ToEquatableArray();
 
-    /// <summary>One model per interface (a method with both attributes, or a partial interface, is found twice), in a stable order.</summary>
+    /// <summary>
+    /// One model per interface (a method with both attributes, or a partial interface, is found twice), in a stable
+    /// order. Hint names are unique per interface by construction, but the compiler compares them ignoring case
+    /// (they become file names), so interfaces that differ only in case (IWidget, IWIDGET) get a numbered file.
+    /// </summary>
     private static EquatableArray<InterfaceModel> Distinct(IEnumerable<InterfaceModel?> models)
     {
-        var seen = new HashSet<string>();
-        return models
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        var unique = models
             .Where(m => m is not null && seen.Add(m.HintName))
             .Select(m => m!)
             .OrderBy(m => m.HintName, System.StringComparer.Ordinal)
-            .ToEquatableArray();
+            .ToList();
+        var files = new Dictionary<string, int>(System.StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < unique.Count; i++)
+        {
+            var hintName = unique[i].HintName;
+            if (files.TryGetValue(hintName, out var count))
+            {
+                files[hintName] = ++count;
+
+                // A numbered hint ends in ".N.g.cs", which no other hint does (they end in "CachingDecorator.g.cs" or
+                // "`N.g.cs"), and the count only grows within its group, so numbered hints cannot meet either.
+                unique[i] = unique[i] with { HintName = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + count + ".g.cs" };
+            }
+            else
+            {
+                files.Add(hintName, 1);
+            }
+        }
+
+        return unique.ToEquatableArray();
     }
 }

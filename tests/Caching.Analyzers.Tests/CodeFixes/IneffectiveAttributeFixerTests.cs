@@ -34,4 +34,32 @@ public class IneffectiveAttributeFixerTests
             """;
         await Verify.VerifyAsync(source, fixedSource);
     }
+
+    [Theory]
+    [InlineData(null, "[InvalidatesCache(\"both:*\")]")]
+    [InlineData("CACHE009.RemoveOther", "[Cached(\"both:{id}\")]")]
+    public async Task Both_attributes_are_one_diagnostic_whose_fixes_remove_either(string? equivalenceKey, string kept)
+    {
+        var source = Sources.Usings + """
+            public interface IBoth
+            {
+                [{|#0:Cached("both:{id}")|}]
+                [{|#1:InvalidatesCache("both:*")|}]
+                Task<int> BothAsync(int id);
+            }
+            """;
+        var fixedSource = Sources.Usings + $$"""
+            public interface IBoth
+            {
+                {{kept}}
+                Task<int> BothAsync(int id);
+            }
+            """;
+        await Verify.VerifyAsync(
+            source,
+            fixedSource,
+            equivalenceKey,
+            Verify.Diagnostic(DiagnosticDescriptors.IneffectiveAttribute).WithLocation(0).WithLocation(1)
+                .WithArguments("Cached", "IBoth.BothAsync", "the method has both [Cached] and [InvalidatesCache], and the generator decorates neither; split it into a reading and a writing method"));
+    }
 }

@@ -19,6 +19,29 @@ public class ParameterNotInKeyTests
     }
 
     [Fact]
+    public async Task The_parameter_a_misspelt_hole_means_is_left_to_CACHE001_but_another_missing_one_is_reported()
+    {
+        var source = Sources.Service("""
+                [Cached("user:{usrId}:profile")]
+                Task<UserProfile?> GetProfileAsync(string userId, int {|CACHE002:page|});
+            """);
+        await Verify.VerifyAsync(source);
+    }
+
+    [Fact]
+    public async Task By_reference_and_ref_struct_parameters_are_left_to_CACHE006()
+    {
+        var source = Sources.Service("""
+                [Cached("sum:{length}")]
+                int Sum(ReadOnlySpan<int> values, int length);
+
+                [Cached("try:{id}")]
+                bool TryGet(int id, out string value);
+            """);
+        await Verify.VerifyAsync(source);
+    }
+
+    [Fact]
     public async Task Every_missing_parameter_is_reported_and_a_tag_does_not_count_as_the_key()
     {
         var source = Sources.Service("""

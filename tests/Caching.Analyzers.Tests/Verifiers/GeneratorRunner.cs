@@ -26,6 +26,14 @@ internal static class GeneratorRunner
             .Concat(diagnostics.Where(d => d.Id is "CS8784" or "CS8785").Select(d => d.ToString()));
     }
 
+    /// <summary>Runs the generators as the compiler does: their diagnostics, and the compilation with their output added.</summary>
+    public static ImmutableArray<Diagnostic> Run(Compilation compilation, out Compilation output)
+    {
+        CSharpGeneratorDriver.Create(All, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options)
+            .RunGeneratorsAndUpdateCompilation(compilation, out output, out var diagnostics);
+        return diagnostics;
+    }
+
     private static ImmutableArray<ISourceGenerator> Load()
     {
         var assembly = Assembly.Load("Caching.Generators");

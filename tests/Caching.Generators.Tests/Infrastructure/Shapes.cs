@@ -416,6 +416,58 @@ internal static class Shapes
         }
         """;
 
+    /// <summary>Interfaces whose readable decorator names meet, and a base-class constraint on a generic method.</summary>
+    public const string Names = """
+        using System.Threading.Tasks;
+        using Caching;
+
+        namespace Shop.Names;
+
+        public abstract class EntityBase
+        {
+            public string Id { get; set; } = "";
+        }
+
+        public interface IWidget
+        {
+            [Cached("widget:{id}")]
+            Task<T?> GetAsync<T>(string id) where T : EntityBase;
+
+            [InvalidatesCache("widget:*")]
+            Task ClearAsync();
+        }
+
+        public interface Widget
+        {
+            [Cached("plain-widget:{id}")]
+            Task<string> GetAsync(int id);
+
+            [InvalidatesCache("plain-widget:{id}")]
+            Task SaveAsync(int id);
+        }
+
+        public interface IWIDGET
+        {
+            [Cached("loud-widget:{id}")]
+            Task<string> GetAsync(int id);
+
+            [InvalidatesCache("loud-widget:*")]
+            Task ClearAsync();
+        }
+
+        public static partial class Outer<TOuter>
+        {
+            public interface IWidget
+            {
+                [Cached("outer-widget:{id}")]
+                Task<string> GetAsync(int id);
+
+                [InvalidatesCache("outer-widget:*")]
+                Task ClearAsync();
+            }
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
         [nameof(Basic)] = Basic,
@@ -430,5 +482,6 @@ internal static class Shapes
         [nameof(Tags)] = Tags,
         [nameof(Derived)] = Derived,
         [nameof(Collisions)] = Collisions,
+        [nameof(Names)] = Names,
     };
 }

@@ -23,34 +23,34 @@ namespace Shop.Odd
             _cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));
         }
 
-        // not cached: parameter 'id' is passed by reference (ref, out or in)
+        // not cached: parameter 'id' is passed by reference (ref, out or in) (reported as CACHE006)
         int global::Shop.Odd.IOddService.ByRef(ref int id) => _inner.ByRef(ref id);
 
-        // not cached: parameter 'value' is passed by reference (ref, out or in)
+        // not cached: parameter 'value' is passed by reference (ref, out or in) (reported as CACHE006)
         bool global::Shop.Odd.IOddService.TryGet(int id, out string value) => _inner.TryGet(id, out value);
 
-        // not cached: parameter 'id' is passed by reference (ref, out or in)
+        // not cached: parameter 'id' is passed by reference (ref, out or in) (reported as CACHE006)
         int global::Shop.Odd.IOddService.ByIn(in int id) => _inner.ByIn(in id);
 
-        // not cached: IAsyncEnumerable<T> results are streamed, not cached
+        // not cached: IAsyncEnumerable<T> results are streamed, not cached (reported as CACHE006)
         global::System.Collections.Generic.IAsyncEnumerable<int> global::Shop.Odd.IOddService.StreamAsync(int id) => _inner.StreamAsync(id);
 
-        // not cached: parameter 'values' is a ref struct or a pointer, which cannot outlive the call
+        // not cached: parameter 'values' is a ref struct or a pointer, which cannot outlive the call (reported as CACHE006)
         int global::Shop.Odd.IOddService.Sum(global::System.ReadOnlySpan<int> values, int length) => _inner.Sum(values, length);
 
-        // not cached: the template "bad:{id" is invalid ('{' at position 4 has no matching '}'.)
+        // not cached: the template "bad:{id" is invalid ('{' at position 4 has no matching '}'.) (reported as CACHE003)
         global::System.Threading.Tasks.Task<int> global::Shop.Odd.IOddService.BadTemplateAsync(int id) => _inner.BadTemplateAsync(id);
 
-        // not cached: the hole {userId} names no parameter
+        // not cached: the hole {userId} names no parameter (reported as CACHE001)
         global::System.Threading.Tasks.Task<int> global::Shop.Odd.IOddService.UnknownHoleAsync(int id) => _inner.UnknownHoleAsync(id);
 
-        // not cached: it returns no value to cache
+        // not cached: it returns no value to cache (reported as CACHE006)
         global::System.Threading.Tasks.Task global::Shop.Odd.IOddService.NothingToCacheAsync(int id) => _inner.NothingToCacheAsync(id);
 
-        // not cached: LocalTtl "soon" is not a duration such as "500ms", "30s", "5m", "1h", "1d" or "hh:mm:ss"
+        // not cached: LocalTtl "soon" is not a duration such as "500ms", "30s", "5m", "1h", "1d" or "hh:mm:ss" (reported as CACHE008)
         global::System.Threading.Tasks.Task<int> global::Shop.Odd.IOddService.BadTtlAsync(int id) => _inner.BadTtlAsync(id);
 
-        // not cached: it has both [Cached] and [InvalidatesCache]
+        // not cached: it has both [Cached] and [InvalidatesCache] (reported as CACHE009)
         global::System.Threading.Tasks.Task<int> global::Shop.Odd.IOddService.BothAsync(int id) => _inner.BothAsync(id);
     }
 }

@@ -100,6 +100,7 @@ public sealed class PatternIndexTests(ITestOutputHelper output)
         var random = new Random(seed);
         var checkedPairs = 0;
         var matchingPairs = 0;
+        Span<ulong> scopes = stackalloc ulong[PatternIndex.MaxScopesPerKey];
         for (var round = 0; round < 400; round++)
         {
             var shape = RandomShape(random);
@@ -111,7 +112,6 @@ public sealed class PatternIndexTests(ITestOutputHelper output)
             var index = PatternIndex.Create([shape]);
             var instances = Enumerable.Range(0, 12).Select(_ => Fill(shape, random)).Distinct().ToArray();
             var byScope = instances.ToDictionary(i => Scopes.Pattern(i));
-            Span<ulong> scopes = stackalloc ulong[PatternIndex.MaxScopesPerKey];
             for (var k = 0; k < 40; k++)
             {
                 // Half the keys are built from an instance, so that matches are common, not an accident.

@@ -33,6 +33,15 @@ internal sealed class CompilationTemplates
     /// <summary>Valid [InvalidatesCache] patterns, in source order.</summary>
     public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
 
+    /// <summary>The keys by leading literal: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
+    public PrefixIndex KeyIndex => _index.Value.KeyIndex;
+
+    /// <summary>The patterns by leading literal.</summary>
+    public PrefixIndex PatternIndex => _index.Value.PatternIndex;
+
+    /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
+    public PrefixIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
+
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
     public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -44,6 +53,7 @@ internal sealed class CompilationTemplates
     {
         var keys = new List<TemplateSite>();
         var patterns = new List<TemplateSite>();
+        var invalidatedTags = new List<TemplateSite>();
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -58,7 +68,7 @@ internal sealed class CompilationTemplates
                         pending.Push(nested);
                         break;
                     case IMethodSymbol method:
-                        Add(method, keys, patterns);
+                        Add(method, keys, patterns, invalidatedTags);
                         break;
                 }
             }
@@ -66,10 +76,11 @@ internal sealed class CompilationTemplates
 
         keys.Sort(BySourcePosition);
         patterns.Sort(BySourcePosition);
-        return new Index(keys, patterns);
+        invalidatedTags.Sort(BySourcePosition);
+        return new Index(keys, patterns, invalidatedTags);
     }
 
-    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns)
+    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
     {
         if (method.GetAttributes().IsEmpty)
         {
@@ -91,6 +102,10 @@ internal sealed class CompilationTemplates
             {
                 patterns.Add(site);
             }
+            else if (_symbols.IsInvalidatesCache(site.Attribute))
+            {
+                invalidatedTags.Add(site);
+            }
         }
     }
 
@@ -110,11 +125,20 @@ internal sealed class CompilationTemplates
 
     private sealed class Index
     {
-        public Index(List<TemplateSite> keys, List<TemplateSite> patterns)
+        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
         {
             Keys = keys;
             Patterns = patterns;
+            KeyIndex = new PrefixIndex(keys);
+            PatternIndex = new PrefixIndex(patterns);
+            InvalidatedTagIndex = new PrefixIndex(invalidatedTags);
         }
+
+        public PrefixIndex InvalidatedTagIndex { get; }
+
+        public PrefixIndex KeyIndex { get; }
+
+        public PrefixIndex PatternIndex { get; }
 
         public List<TemplateSite> Keys { get; }
 

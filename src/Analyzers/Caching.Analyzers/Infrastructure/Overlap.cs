@@ -32,7 +32,8 @@ internal static class Overlap
         return string.CompareOrdinal(a, a.Length - length, b, b.Length - length, length) == 0;
     }
 
-    private static string LeadingLiteral(KeyTemplate template) =>
+    /// <summary>The literal text a template starts with (it may span segments), or empty when it starts with a hole or a wildcard.</summary>
+    public static string LeadingLiteral(KeyTemplate template) =>
         template.Parts.Count > 0 && template.Parts[0].Kind == TemplatePartKind.Literal ? template.Parts[0].Text : string.Empty;
 
     private static string TrailingLiteral(KeyTemplate template) =>

@@ -25,27 +25,30 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
             return null;
         }
 
-        var keys = new Lazy<List<(TemplateSite Site, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
-        return (context, method) => Analyze(context, method, templates.Symbols, keys);
+        var keys = new Lazy<Dictionary<TemplateSite, (int Order, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+        return (context, method) => Analyze(context, method, templates, keys);
     }
 
-    private static List<(TemplateSite Site, ITypeSymbol Type)> TypedKeys(CompilationTemplates templates)
+    /// <summary>Each comparable key's cached type, and its place in source order (reports keep that order).</summary>
+    private static Dictionary<TemplateSite, (int Order, ITypeSymbol Type)> TypedKeys(CompilationTemplates templates)
     {
-        var keys = new List<(TemplateSite, ITypeSymbol)>(templates.Keys.Count);
-        foreach (var key in templates.Keys)
+        var keys = new Dictionary<TemplateSite, (int, ITypeSymbol)>(templates.Keys.Count);
+        for (var i = 0; i < templates.Keys.Count; i++)
         {
+            var key = templates.Keys[i];
             var type = templates.Symbols.CachedValueType(key.Method);
             if (IsComparable(type))
             {
-                keys.Add((key, type));
+                keys.Add(key, (i, type));
             }
         }
 
         return keys;
     }
 
-    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CachingSymbols symbols, Lazy<List<(TemplateSite Site, ITypeSymbol Type)>> keys)
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates, Lazy<Dictionary<TemplateSite, (int Order, ITypeSymbol Type)>> keys)
     {
+        var symbols = templates.Symbols;
         var key = TemplateSites.FindKey(TemplateSites.Read(method, symbols, context.CancellationToken));
         if (key is null || !key.Template.IsValid)
         {
@@ -58,16 +61,25 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
             return;
         }
 
-        // Each side of a collision reports on its own key when its own method is analyzed. The cheap literal test
-        // goes first: in a large service layer almost every pair already differs in its first segment.
-        foreach (var (other, otherType) in keys.Value)
+        // Each side of a collision reports on its own key when its own method is analyzed. Only the keys that agree
+        // with this one's leading literal can collide with it: the index hands out those, not all N.
+        var collisions = new List<(int Order, TemplateSite Other, ITypeSymbol OtherType)>();
+        foreach (var other in templates.KeyIndex.Candidates(key.Template))
         {
-            if (!Overlap.CanOverlap(key, other)
-                || SymbolEqualityComparer.Default.Equals(type, otherType)
+            if (!keys.Value.TryGetValue(other, out var typed)
+                || !Overlap.CanOverlap(key, other)
+                || SymbolEqualityComparer.Default.Equals(type, typed.Type)
                 || SymbolEqualityComparer.Default.Equals(other.Method, method))
             {
                 continue;
             }
+
+            collisions.Add((typed.Order, other, typed.Type));
+        }
+
+        collisions.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        foreach (var (_, other, otherType) in collisions)
+        {
 
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.CollidingKeys,

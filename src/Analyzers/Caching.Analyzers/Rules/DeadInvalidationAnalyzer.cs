@@ -38,7 +38,7 @@ public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
 
         foreach (var pattern in sites)
         {
-            if (pattern.Role != TemplateRole.Pattern || !pattern.Template.IsValid || MatchesAny(pattern, keys))
+            if (pattern.Role != TemplateRole.Pattern || !pattern.Template.IsValid || MatchesAny(pattern, templates.KeyIndex))
             {
                 continue;
             }
@@ -51,9 +51,10 @@ public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
         }
     }
 
-    private static bool MatchesAny(TemplateSite pattern, System.Collections.Generic.IReadOnlyList<TemplateSite> keys)
+    // Only keys that agree with the pattern's leading literal can match it: the index hands out those, not all N.
+    private static bool MatchesAny(TemplateSite pattern, PrefixIndex keys)
     {
-        foreach (var key in keys)
+        foreach (var key in keys.Candidates(pattern.Template))
         {
             if (Overlap.CanOverlap(pattern, key))
             {

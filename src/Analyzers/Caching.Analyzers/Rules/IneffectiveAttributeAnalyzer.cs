@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Caching.Analyzers.Infrastructure;
@@ -34,6 +35,14 @@ public sealed class IneffectiveAttributeAnalyzer : MethodRuleAnalyzer
                 return;
             }
 
+            // Both attributes on an interface method is one mistake with two possible fixes: one diagnostic on the
+            // first, the second as an additional location, so the fixer can offer to remove either.
+            if (reason == BothReason)
+            {
+                ReportBoth(context, method, attributes, symbols);
+                return;
+            }
+
             var name = attribute.AttributeClass!.Name;
             if (name.EndsWith("Attribute", System.StringComparison.Ordinal))
             {
@@ -47,6 +56,36 @@ public sealed class IneffectiveAttributeAnalyzer : MethodRuleAnalyzer
                 SymbolNames.Method(method),
                 reason));
         }
+    }
+
+    private const string BothReason = "the method has both [Cached] and [InvalidatesCache], and the generator decorates neither; split it into a reading and a writing method";
+
+    private static void ReportBoth(SymbolAnalysisContext context, IMethodSymbol method, ImmutableArray<AttributeData> attributes, CachingSymbols symbols)
+    {
+        var locations = new List<Location>();
+        string? first = null;
+        foreach (var attribute in attributes)
+        {
+            if (symbols.IsCachingAttribute(attribute) && attribute.ApplicationSyntaxReference is { } reference)
+            {
+                locations.Add(reference.GetSyntax(context.CancellationToken).GetLocation());
+                first ??= ShortName(attribute);
+            }
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.IneffectiveAttribute,
+            locations[0],
+            locations.Skip(1),
+            first,
+            SymbolNames.Method(method),
+            BothReason));
+    }
+
+    private static string ShortName(AttributeData attribute)
+    {
+        var name = attribute.AttributeClass!.Name;
+        return name.EndsWith("Attribute", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
     }
 
     private static string? Reason(IMethodSymbol method, ImmutableArray<AttributeData> attributes, CachingSymbols symbols)
@@ -70,7 +109,7 @@ public sealed class IneffectiveAttributeAnalyzer : MethodRuleAnalyzer
         // A method that reads through the cache and invalidates it at once is forwarded untouched by the generator.
         if (attributes.Any(symbols.IsCached) && attributes.Any(symbols.IsInvalidatesCache))
         {
-            return "the method has both [Cached] and [InvalidatesCache], and the generator decorates neither; split it into a reading and a writing method";
+            return BothReason;
         }
 
         var type = method.ContainingType;

@@ -35,17 +35,49 @@ public sealed class ParameterNotInKeyAnalyzer : MethodRuleAnalyzer
         }
 
         var used = new HashSet<string>();
+        List<string>? misspelled = null;
         foreach (var hole in key.Template.Holes)
         {
-            used.Add(SymbolNames.Identifier(hole.RootName));
+            var root = SymbolNames.Identifier(hole.RootName);
+            used.Add(root);
+            if (HoleResolution.FindParameter(method, root) is null)
+            {
+                (misspelled ??= new List<string>()).Add(root);
+            }
+        }
+
+        // A misspelled hole ({usrId}) is one mistake: CACHE001 reports it and offers the parameter it most likely
+        // means, so that parameter is not reported again as missing from the key.
+        if (misspelled is not null)
+        {
+            var candidates = new List<string>();
+            foreach (var parameter in method.Parameters)
+            {
+                if (!symbols.IsCancellationToken(parameter.Type))
+                {
+                    candidates.Add(parameter.Name);
+                }
+            }
+
+            foreach (var root in misspelled)
+            {
+                if (NameSuggestion.Closest(root, candidates) is { } meant)
+                {
+                    used.Add(meant);
+                }
+            }
         }
 
         var additionalLocations = key.IsLiteral ? new[] { key.Location } : null;
         foreach (var parameter in method.Parameters)
         {
-            // An unresolved type (a missing using while typing) is the compiler's error to report, not a key problem.
+            // An unresolved type (a missing using while typing) is the compiler's error to report, not a key problem;
+            // a by-reference, ref struct or pointer parameter makes the method uncacheable, which is CACHE006's report.
             if (used.Contains(parameter.Name)
                 || parameter.Type.IsErrorType()
+                || parameter.RefKind != RefKind.None
+                || parameter.Type.IsRefLikeType
+                || parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
                 || symbols.IsCancellationToken(parameter.Type)
                 || symbols.IsNotCacheKey(parameter)
                 || parameter.Locations.IsEmpty

@@ -72,9 +72,9 @@ internal static class InterfaceParser
             containers.Insert(0, outer);
         }
 
-        var decoratorName = string.Concat(containers.Select(c => c.Name + "_")) + StripInterfacePrefix(type.Name) + "CachingDecorator";
+        var decoratorName = DecoratorNames.Simple(type, containers);
         var typeParameters = SymbolText.TypeParameters(containers.Append(type).SelectMany(t => t.TypeParameters));
-        var hintName = (ns is null ? string.Empty : ns + ".") + decoratorName + (typeParameters.Count > 0 ? "`" + typeParameters.Count : string.Empty) + ".g.cs";
+        var hintName = DecoratorNames.Hint(ns, decoratorName, typeParameters.Count);
 
         if (CannotImplement(type, containers) is { } problem)
         {
@@ -153,9 +153,6 @@ internal static class InterfaceParser
             diagnostics.ToEquatableArray());
     }
 
-    private static string StripInterfacePrefix(string name) =>
-        name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
-
     /// <summary>Why a top-level class in the interface's namespace cannot implement it, or null when it can.</summary>
     private static string? CannotImplement(INamedTypeSymbol type, List<INamedTypeSymbol> containers)
     {
@@ -220,27 +217,40 @@ internal static class InterfaceParser
 
         var attribute = (cached ?? invalidates)!;
         string? problem;
+        string? analyzerRule = null;
         var binder = new TemplateBinder(method, compilation, cancellationTokenType, interfaceIsGeneric);
         if (cached is not null && invalidates is not null)
         {
             problem = "it has both [Cached] and [InvalidatesCache]";
+            analyzerRule = "CACHE009";
         }
         else if (UnsupportedShape(method, valueType, cached is not null) is { } shape)
         {
             problem = shape;
+
+            // CACHE006 checks [Cached] methods only; an [InvalidatesCache] method of such a shape is ours to report.
+            analyzerRule = cached is not null ? "CACHE006" : null;
         }
         else if (cached is not null)
         {
-            if (TryBindCached(cached, binder, valueType!, out var cachedModel, out problem))
+            if (TryBindCached(cached, binder, valueType!, out var cachedModel, out problem, out analyzerRule))
             {
                 return model with { Behavior = MemberBehavior.Cached, Cached = cachedModel, Note = Describe(cached, cancellationToken) };
             }
         }
-        else if (TryBindInvalidation(invalidates!, binder, out var invalidation, out problem))
+        else if (TryBindInvalidation(invalidates!, binder, out var invalidation, out problem, out analyzerRule))
         {
             return invalidation is null
                 ? model
                 : model with { Behavior = MemberBehavior.Invalidating, Invalidation = invalidation, Note = Describe(invalidates!, cancellationToken) };
+        }
+
+        // One mistake, one diagnostic: when an analyzer of the same package reports this very mistake on this source
+        // (an error or a warning, which the build shows), a second diagnostic from here would only repeat it. The
+        // generated code still says why the method is forwarded.
+        if (analyzerRule is not null && AnalyzersSee(method, compilation, cancellationToken))
+        {
+            return model with { Note = "not cached: " + problem + " (reported as " + analyzerRule + ")" };
         }
 
         diagnostics.Add(new DiagnosticInfo(
@@ -249,6 +259,70 @@ internal static class InterfaceParser
             new[] { method.ToDisplayString(MessageFormat), problem! }.ToEquatableArray()));
         return model with { Note = "not cached: " + problem };
     }
+
+    /// <summary>
+    /// True when the analyzers check this method: it is declared in this compilation's own source, outside generated
+    /// code (the analyzers skip generated files, and an interface from a referenced assembly was checked, if at all, there).
+    /// </summary>
+    private static bool AnalyzersSee(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly) || method.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+
+        for (ISymbol? symbol = method; symbol is not null; symbol = symbol.ContainingType)
+        {
+            if (symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"))
+            {
+                return false;
+            }
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (IsGeneratedFile(reference.SyntaxTree, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The analyzer driver's test for generated code (file name, auto-generated header), except the .editorconfig
+    /// switch generated_code, which a generator does not see without reading options for every file.
+    /// </summary>
+    private static bool IsGeneratedFile(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var name = System.IO.Path.GetFileName(tree.FilePath ?? string.Empty);
+        foreach (var suffix in GeneratedSuffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        if (name.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
+        {
+            var text = trivia.ToString();
+            if (text.IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0 || text.IndexOf("<autogenerated", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] GeneratedSuffixes = { ".designer.cs", ".generated.cs", ".g.cs", ".g.i.cs" };
 
     private static string? Describe(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).ToString() is { } text
@@ -323,11 +397,11 @@ internal static class InterfaceParser
     private static bool IsAsyncEnumerable(ITypeSymbol type) =>
         type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IAsyncEnumerable<T>";
 
-    private static bool TryBindCached(AttributeData attribute, TemplateBinder binder, ITypeSymbol valueType, out CachedModel? model, out string? problem)
+    private static bool TryBindCached(AttributeData attribute, TemplateBinder binder, ITypeSymbol valueType, out CachedModel? model, out string? problem, out string? analyzerRule)
     {
         model = null;
         var key = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
-        if (!binder.TryBind(key, isPattern: false, out var keyModel, out var error))
+        if (!binder.TryBind(key, isPattern: false, out var keyModel, out var error, out analyzerRule))
         {
             problem = error;
             return false;
@@ -359,7 +433,7 @@ internal static class InterfaceParser
                 case "Tags" when !argument.Value.IsNull:
                     foreach (var tag in argument.Value.Values)
                     {
-                        if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out error))
+                        if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out error, out analyzerRule))
                         {
                             problem = "tag " + error;
                             return false;
@@ -374,6 +448,7 @@ internal static class InterfaceParser
 
         if (!TryDuration(localTtl, "LocalTtl", out var local, out problem) || !TryDuration(redisTtl, "RedisTtl", out var redis, out problem))
         {
+            analyzerRule = "CACHE008";
             return false;
         }
 
@@ -423,10 +498,11 @@ internal static class InterfaceParser
         return true;
     }
 
-    private static bool TryBindInvalidation(AttributeData attribute, TemplateBinder binder, out InvalidationModel? model, out string? problem)
+    private static bool TryBindInvalidation(AttributeData attribute, TemplateBinder binder, out InvalidationModel? model, out string? problem, out string? analyzerRule)
     {
         model = null;
         problem = null;
+        analyzerRule = null;
         var patterns = new List<TemplateModel>();
         var tags = new List<TemplateModel>();
         var texts = attribute.ConstructorArguments.Length == 0
@@ -434,7 +510,7 @@ internal static class InterfaceParser
             : attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array ? attribute.ConstructorArguments[0].Values : new[] { attribute.ConstructorArguments[0] };
         foreach (var text in texts)
         {
-            if (!binder.TryBind(text.Value as string, isPattern: true, out var pattern, out var error))
+            if (!binder.TryBind(text.Value as string, isPattern: true, out var pattern, out var error, out analyzerRule))
             {
                 problem = error;
                 return false;
@@ -454,7 +530,7 @@ internal static class InterfaceParser
             {
                 foreach (var tag in argument.Value.Values)
                 {
-                    if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out var error))
+                    if (!binder.TryBind(tag.Value as string, isPattern: false, out var tagModel, out var error, out analyzerRule))
                     {
                         problem = "tag " + error;
                         return false;

@@ -71,7 +71,10 @@ internal static class SymbolText
             constraints.Add("new()");
         }
 
-        var explicitConstraint = parameter.HasReferenceTypeConstraint ? "class" : parameter.HasValueTypeConstraint ? "struct" : "default";
+        // An explicit implementation inherits the constraints and may restate only which kind of type T is, so that
+        // T? keeps the interface's meaning. IsReferenceType/IsValueType follow base classes, unmanaged and other type
+        // parameters, not only the keywords: `default` is an error (CS8822) once the kind is known.
+        var explicitConstraint = parameter.IsReferenceType ? "class" : parameter.IsValueType ? "struct" : "default";
         return new TypeParameterModel(
             Identifier(parameter.Name),
             constraints.Count == 0 ? null : string.Join(", ", constraints),

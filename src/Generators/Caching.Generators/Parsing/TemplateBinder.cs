@@ -32,13 +32,19 @@ internal sealed class TemplateBinder
     /// Parses and binds <paramref name="text"/>. A generic interface's type arguments prefix the result (the closed
     /// decorator's key namespace); a generic method's type arguments follow it as extra segments.
     /// </summary>
-    public bool TryBind(string? text, bool isPattern, out TemplateModel? model, out string error)
+    /// <param name="analyzerRule">
+    /// On failure, the analyzer rule that reports the same mistake in the same source (CACHE001, CACHE003), or null when
+    /// only the generator can see it.
+    /// </param>
+    public bool TryBind(string? text, bool isPattern, out TemplateModel? model, out string error, out string? analyzerRule)
     {
         model = null;
+        analyzerRule = null;
         var template = KeyTemplate.Parse(text, isPattern);
         if (!template.IsValid)
         {
             error = "the template \"" + text + "\" is invalid (" + template.Errors[0].Message + ")";
+            analyzerRule = "CACHE003";
             return false;
         }
 
@@ -62,7 +68,7 @@ internal sealed class TemplateBinder
                     AddLiteral(parts, part.Text);
                     break;
                 default:
-                    if (!TryBindHole(part, out var value, out var parameterName, out error))
+                    if (!TryBindHole(part, out var value, out var parameterName, out error, out analyzerRule))
                     {
                         return false;
                     }
@@ -96,15 +102,17 @@ internal sealed class TemplateBinder
         parts.Add(new KeyPartModel(KeyPartKind.Literal, text, AppendKind.Value, null));
     }
 
-    private bool TryBindHole(TemplatePart hole, out KeyPartModel? value, out string parameterName, out string error)
+    private bool TryBindHole(TemplatePart hole, out KeyPartModel? value, out string parameterName, out string error, out string? analyzerRule)
     {
         value = null;
+        analyzerRule = null;
         var rootName = hole.RootName.TrimStart('@');
         var parameter = _method.Parameters.FirstOrDefault(p => p.Name == rootName);
         parameterName = rootName;
         if (parameter is null)
         {
             error = "the hole {" + hole.Text + "} names no parameter";
+            analyzerRule = "CACHE001";
             return false;
         }
 
@@ -131,6 +139,10 @@ internal sealed class TemplateBinder
             if (member is null)
             {
                 error = "the hole {" + hole.Text + "}: " + receiver.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " has no readable, accessible member '" + memberName + "'";
+
+                // CACHE001 surely reports the path only when no type it searches has a member of that name at all; a
+                // member the two plugins judge differently (one of a type parameter's constraints) stays ours to report.
+                analyzerRule = NoMemberNamed(receiver, memberName.TrimStart('@')) ? "CACHE001" : null;
                 return false;
             }
 
@@ -143,6 +155,52 @@ internal sealed class TemplateBinder
         var (append, elementType) = ChooseAppend(type, lifted && type.IsValueType && !IsNullableValue(type));
         value = new KeyPartModel(KeyPartKind.Value, expression, append, elementType);
         error = string.Empty;
+        return true;
+    }
+
+    /// <summary>True when neither the type, its bases, its interfaces nor a type parameter's constraints declare <paramref name="name"/>.</summary>
+    private static bool NoMemberNamed(ITypeSymbol type, string name)
+    {
+        var pending = new Stack<ITypeSymbol>();
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            if (!seen.Add(current))
+            {
+                continue;
+            }
+
+            if (!current.GetMembers(name).IsEmpty)
+            {
+                return false;
+            }
+
+            if (current.BaseType is { } baseType)
+            {
+                pending.Push(baseType);
+            }
+
+            foreach (var inherited in current.AllInterfaces)
+            {
+                pending.Push(inherited);
+            }
+
+            if (current is ITypeParameterSymbol parameter)
+            {
+                foreach (var constraint in parameter.ConstraintTypes)
+                {
+                    pending.Push(constraint);
+                }
+            }
+
+            if (IsNullableValue(current))
+            {
+                pending.Push(((INamedTypeSymbol)current).TypeArguments[0]);
+            }
+        }
+
         return true;
     }
 
