@@ -53,7 +53,7 @@ public sealed class NamingTests(RedisFixture redis) : IClassFixture<RedisFixture
         Assert.Equal(decorators.Count, decorators.Distinct(StringComparer.OrdinalIgnoreCase).Count());
 
         var registrations = result.Source("CachingDecoratorServiceCollectionExtensions.g.cs");
-        var registered = registrations.Split('\n').Count(l => l.Contains("IsGenericOf(serviceType", StringComparison.Ordinal) || l.Contains("= Decorate<", StringComparison.Ordinal));
+        var registered = registrations.Split('\n').Count(l => l.Contains("!descriptor.IsKeyedService && IsGenericOf(serviceType", StringComparison.Ordinal) || l.Contains("= Decorate<", StringComparison.Ordinal));
         Assert.Equal(interfaces.Length, registered);
     }
 

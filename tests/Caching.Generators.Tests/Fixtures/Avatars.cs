@@ -13,6 +13,9 @@ public interface IAvatarStore
 
     [InvalidatesCache("tenant:{tenant}:user:*:avatar")]
     ValueTask ResetAvatarsAsync(string tenant);
+
+    [InvalidatesCache("tenant:{tenant}:user:{user}:*")]
+    ValueTask ForgetUserAsync(string tenant, int user);
 }
 
 /// <summary>Counts the loads that reach it; every answer carries its load number, so a stale one is recognisable.</summary>
@@ -27,6 +30,8 @@ public sealed class AvatarStore : IAvatarStore
     public ValueTask<string> NameAsync(string tenant, int user) => new(Load($"{tenant}/{user}/name"));
 
     public ValueTask ResetAvatarsAsync(string tenant) => default;
+
+    public ValueTask ForgetUserAsync(string tenant, int user) => default;
 
     private string Load(string key) => key + "#" + _loads.AddOrUpdate(key, 1, static (_, count) => count + 1);
 }
