@@ -3,6 +3,7 @@
 #   ./build.sh test     installs redis-server if missing, runs every test (TRX results in artifacts/test-results)
 #   ./build.sh sample   runs the sample API (Redis optional: without it the sample serves from L1 + SQLite)
 #   ./build.sh bench    runs the BenchmarkDotNet suite
+#   ./build.sh httpbench  runs the HTTP throughput benchmark (wrk against a real redis-server; installs both if missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +24,17 @@ ensure_redis() {
   ($sudo service redis-server stop || true) >/dev/null 2>&1
 }
 
+ensure_wrk() {
+  if command -v wrk >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "wrk not found: installing it from the Debian packages" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+}
+
 case "$command_name" in
   test)
     ensure_redis
@@ -37,8 +49,13 @@ case "$command_name" in
     ensure_redis
     dotnet run --project tests/Caching.Benchmarks -c Release -- "$@"
     ;;
+  httpbench)
+    ensure_redis
+    ensure_wrk
+    dotnet run --project tests/Caching.HttpBenchmarks -c Release -- "$@"
+    ;;
   *)
-    echo "usage: ./build.sh [test|sample|bench] [extra arguments]" >&2
+    echo "usage: ./build.sh [test|sample|bench|httpbench] [extra arguments]" >&2
     exit 2
     ;;
 esac

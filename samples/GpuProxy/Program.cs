@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "load")
     return await LoadCommand.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "reset")
+{
+    return await ResetCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // The source: SQLite, created and seeded on first run, behind an artificial latency.
@@ -21,6 +26,8 @@ builder.Services.AddSingleton<GpuDatabase>();
 builder.Services.AddSingleton<IGpuService, GpuService>();
 builder.Services.AddSingleton<IUserService, UserService>();
 builder.Services.AddSingleton<IModelCatalog, ModelCatalog>();
+builder.Services.AddSingleton<ISearchService, SearchService>();
+builder.Services.AddSingleton<WriteScopes>();
 
 // Generated at compile time: wraps IGpuService and IUserService (registered above) in their caching decorators.
 builder.Services.AddCachingDecorators();
@@ -58,6 +65,14 @@ app.MapGpuEndpoints();
 app.MapUserEndpoints();
 app.MapModelEndpoints();
 app.MapCacheInvalidation("/api/cache/invalidate").RequireAuthorization(Startup.CacheAdminPolicy);
+app.MapPost("/api/admin/reset", async (GpuDatabase db, Caching.IMultiLayerCache cache, CancellationToken ct) =>
+    {
+        // Data first, then the cache: an entry loaded in between holds seeded data, which is what the reset wants anyway.
+        await db.ResetAsync(ct);
+        var removed = await cache.InvalidatePatternAsync("*", CancellationToken.None);
+        return Results.Ok(new { reset = true, removed });
+    })
+    .RequireAuthorization(Startup.CacheAdminPolicy);
 app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");
 

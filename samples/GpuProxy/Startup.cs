@@ -14,7 +14,9 @@ internal static partial class Startup
           POST /api/gpu/instances                    create   PUT /api/gpu/instances/{id}   update
           GET  /api/users/{id}/profile               profile (decorator)   PUT to update   GET /api/users/{id}/credits
           GET  /api/models[?vendor=]                 GPU model catalog (HTTP middleware)
+          GET  /api/search?q=h100[&region=]          available instances whose name or model contains q (CacheKeyGen.Query keys)
           POST /api/cache/invalidate                 {"pattern":"..."} or {"tag":"..."} with X-Api-Key
+          POST /api/admin/reset                      back to the seeded data, cache dropped (X-Api-Key)
           GET  /health   GET /metrics
         """;
 
@@ -23,10 +25,27 @@ internal static partial class Startup
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GpuProxy");
         var cache = app.Services.GetRequiredService<Caching.MultiLayerCacheOptions>();
         var latency = app.Services.GetRequiredService<SourceLatency>();
-        LogStarting(logger, database.Path, latency.ToString(), cache.RedisEnabled ? cache.RedisConnection : "(disabled)", cache.KeyPrefix);
+        LogStarting(logger, database.Path, latency.ToString(), cache.RedisEnabled ? Redacted(cache.RedisConnection) : "(disabled)", cache.KeyPrefix);
         if (string.IsNullOrEmpty(adminKey))
         {
             LogNoAdminKey(logger);
+        }
+    }
+
+    /// <summary>The Redis configuration string without its password (and user name), fit for a log.</summary>
+    /// <param name="connection">A StackExchange.Redis configuration string.</param>
+    public static string Redacted(string connection)
+    {
+        try
+        {
+            var options = StackExchange.Redis.ConfigurationOptions.Parse(connection, ignoreUnknown: true);
+            options.User = null;
+            return options.ToString(includePassword: false);
+        }
+        catch (ArgumentException)
+        {
+            // Unparseable text may still hold a secret: say only that it is there.
+            return "(unparseable configuration string, not shown)";
         }
     }
 

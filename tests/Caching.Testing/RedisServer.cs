@@ -231,7 +231,10 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
                 stream.Write("PING\r\n"u8);
                 var buffer = new byte[64];
                 var read = stream.Read(buffer, 0, buffer.Length);
-                if (read > 0 && System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                var reply = read > 0 ? System.Text.Encoding.ASCII.GetString(buffer, 0, read) : string.Empty;
+
+                // A server started with --requirepass answers NOAUTH: it is up, it only wants the password.
+                if (reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal))
                 {
                     return;
                 }

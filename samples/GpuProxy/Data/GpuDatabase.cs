@@ -73,9 +73,41 @@ public sealed partial class GpuDatabase
                 return;
             }
 
-            await SeedAsync(connection, cancellationToken).ConfigureAwait(false);
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await SeedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             LogSeeded(_logger, Path, _options.SeedInstances, _options.SeedUsers);
         }
+    }
+
+    /// <summary>
+    /// Puts the seeded rows back (the same ones as on first run), in one transaction: readers see the old data or the
+    /// new, never an empty table. The caller drops the cache afterwards.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var table in new[] { "gpu_instances", "users", "gpu_models" })
+                {
+                    await ExecuteAsync(connection, transaction, "DELETE FROM " + table, cancellationToken).ConfigureAwait(false);
+                }
+
+                await SeedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        LogReset(_logger, Path, _options.SeedInstances, _options.SeedUsers);
     }
 
     /// <summary>Formats a timestamp the way the database stores it.</summary>
@@ -86,64 +118,58 @@ public sealed partial class GpuDatabase
     /// <param name="text">The stored text.</param>
     public static DateTimeOffset ParseTimestamp(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    private async Task SeedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var random = new Random(42);
         var now = Timestamp(DateTimeOffset.UtcNow);
-        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        GpuModel[] models =
+        [
+            new("h100-80gb", "NVIDIA H100 SXM 80GB", "nvidia", 80, 989, 2.49m),
+            new("h200-141gb", "NVIDIA H200 141GB", "nvidia", 141, 989, 3.29m),
+            new("a100-80gb", "NVIDIA A100 80GB", "nvidia", 80, 312, 1.39m),
+            new("a100-40gb", "NVIDIA A100 40GB", "nvidia", 40, 312, 1.09m),
+            new("l40s-48gb", "NVIDIA L40S", "nvidia", 48, 362, 0.99m),
+            new("l4-24gb", "NVIDIA L4", "nvidia", 24, 121, 0.44m),
+            new("rtx4090-24gb", "NVIDIA GeForce RTX 4090", "nvidia", 24, 165, 0.39m),
+            new("mi300x-192gb", "AMD Instinct MI300X", "amd", 192, 1307, 2.99m),
+            new("mi250-128gb", "AMD Instinct MI250", "amd", 128, 362, 1.29m),
+            new("gaudi2-96gb", "Intel Gaudi 2", "intel", 96, 432, 1.19m),
+        ];
+        foreach (var m in models)
         {
-            GpuModel[] models =
-            [
-                new("h100-80gb", "NVIDIA H100 SXM 80GB", "nvidia", 80, 989, 2.49m),
-                new("h200-141gb", "NVIDIA H200 141GB", "nvidia", 141, 989, 3.29m),
-                new("a100-80gb", "NVIDIA A100 80GB", "nvidia", 80, 312, 1.39m),
-                new("a100-40gb", "NVIDIA A100 40GB", "nvidia", 40, 312, 1.09m),
-                new("l40s-48gb", "NVIDIA L40S", "nvidia", 48, 362, 0.99m),
-                new("l4-24gb", "NVIDIA L4", "nvidia", 24, 121, 0.44m),
-                new("rtx4090-24gb", "NVIDIA GeForce RTX 4090", "nvidia", 24, 165, 0.39m),
-                new("mi300x-192gb", "AMD Instinct MI300X", "amd", 192, 1307, 2.99m),
-                new("mi250-128gb", "AMD Instinct MI250", "amd", 128, 362, 1.29m),
-                new("gaudi2-96gb", "Intel Gaudi 2", "intel", 96, 432, 1.19m),
-            ];
-            foreach (var m in models)
-            {
-                await ExecuteAsync(connection, transaction,
-                    "INSERT INTO gpu_models VALUES ($id, $name, $vendor, $memory, $tflops, $price)",
-                    cancellationToken,
-                    ("$id", m.Id), ("$name", m.Name), ("$vendor", m.Vendor), ("$memory", m.MemoryGb), ("$tflops", m.Fp16Tflops), ("$price", (double)m.BaseHourlyPrice)).ConfigureAwait(false);
-            }
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO gpu_models VALUES ($id, $name, $vendor, $memory, $tflops, $price)",
+                cancellationToken,
+                ("$id", m.Id), ("$name", m.Name), ("$vendor", m.Vendor), ("$memory", m.MemoryGb), ("$tflops", m.Fp16Tflops), ("$price", (double)m.BaseHourlyPrice)).ConfigureAwait(false);
+        }
 
-            string[] first = ["Ada", "Alan", "Grace", "Linus", "Barbara", "Dennis", "Margaret", "Ken", "Frances", "Edsger", "Radia", "Donald", "Sophie", "John", "Katherine", "Guido"];
-            string[] last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Ritchie", "Hamilton", "Thompson", "Allen", "Dijkstra", "Perlman", "Knuth", "Wilson", "McCarthy", "Johnson", "Rossum"];
-            string[] plans = ["free", "free", "free", "pro", "pro", "enterprise"];
-            for (var i = 1; i <= _options.SeedUsers; i++)
-            {
-                var id = UserId(i);
-                var name = $"{first[random.Next(first.Length)]} {last[random.Next(last.Length)]}";
-                await ExecuteAsync(connection, transaction,
-                    "INSERT INTO users VALUES ($id, $name, $email, $plan, $credits, $now)",
-                    cancellationToken,
-                    ("$id", id), ("$name", name), ("$email", $"{id}@example.com"), ("$plan", plans[random.Next(plans.Length)]),
-                    ("$credits", Math.Round(random.NextDouble() * 5000, 2)), ("$now", now)).ConfigureAwait(false);
-            }
+        string[] first = ["Ada", "Alan", "Grace", "Linus", "Barbara", "Dennis", "Margaret", "Ken", "Frances", "Edsger", "Radia", "Donald", "Sophie", "John", "Katherine", "Guido"];
+        string[] last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Ritchie", "Hamilton", "Thompson", "Allen", "Dijkstra", "Perlman", "Knuth", "Wilson", "McCarthy", "Johnson", "Rossum"];
+        string[] plans = ["free", "free", "free", "pro", "pro", "enterprise"];
+        for (var i = 1; i <= _options.SeedUsers; i++)
+        {
+            var id = UserId(i);
+            var name = $"{first[random.Next(first.Length)]} {last[random.Next(last.Length)]}";
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO users VALUES ($id, $name, $email, $plan, $credits, $now)",
+                cancellationToken,
+                ("$id", id), ("$name", name), ("$email", $"{id}@example.com"), ("$plan", plans[random.Next(plans.Length)]),
+                ("$credits", Math.Round(random.NextDouble() * 5000, 2)), ("$now", now)).ConfigureAwait(false);
+        }
 
-            for (var i = 1; i <= _options.SeedInstances; i++)
-            {
-                // Popular models are more common, as in a real fleet.
-                var model = models[Math.Min(models.Length - 1, (int)(models.Length * Math.Pow(random.NextDouble(), 1.6)))];
-                var roll = random.NextDouble();
-                var status = roll < 0.4 ? "available" : roll < 0.85 ? "running" : "stopped";
-                string? owner = status == "running" && _options.SeedUsers > 0 ? UserId(random.Next(1, _options.SeedUsers + 1)) : null;
-                var price = Math.Round((double)model.BaseHourlyPrice * (0.9 + (random.NextDouble() * 0.4)), 2);
-                await ExecuteAsync(connection, transaction,
-                    "INSERT INTO gpu_instances VALUES ($id, $name, $model, $region, $status, $owner, $price, $now)",
-                    cancellationToken,
-                    ("$id", InstanceId(i)), ("$name", $"{model.Id}-{i}"), ("$model", model.Id), ("$region", Regions[random.Next(Regions.Count)]),
-                    ("$status", status), ("$owner", owner), ("$price", price), ("$now", now)).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 1; i <= _options.SeedInstances; i++)
+        {
+            // Popular models are more common, as in a real fleet.
+            var model = models[Math.Min(models.Length - 1, (int)(models.Length * Math.Pow(random.NextDouble(), 1.6)))];
+            var roll = random.NextDouble();
+            var status = roll < 0.4 ? "available" : roll < 0.85 ? "running" : "stopped";
+            string? owner = status == "running" && _options.SeedUsers > 0 ? UserId(random.Next(1, _options.SeedUsers + 1)) : null;
+            var price = Math.Round((double)model.BaseHourlyPrice * (0.9 + (random.NextDouble() * 0.4)), 2);
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO gpu_instances VALUES ($id, $name, $model, $region, $status, $owner, $price, $now)",
+                cancellationToken,
+                ("$id", InstanceId(i)), ("$name", $"{model.Id}-{i}"), ("$model", model.Id), ("$region", Regions[random.Next(Regions.Count)]),
+                ("$status", status), ("$owner", owner), ("$price", price), ("$now", now)).ConfigureAwait(false);
         }
     }
 
@@ -196,4 +222,7 @@ public sealed partial class GpuDatabase
 
     [LoggerMessage(2, LogLevel.Information, "Created and seeded the SQLite database at {Path} ({Instances} GPU instances, {Users} users).")]
     private static partial void LogSeeded(ILogger logger, string path, int instances, int users);
+
+    [LoggerMessage(3, LogLevel.Information, "Reset the SQLite database at {Path} to its seed ({Instances} GPU instances, {Users} users).")]
+    private static partial void LogReset(ILogger logger, string path, int instances, int users);
 }

@@ -43,6 +43,31 @@ internal sealed class EndpointStats(string name, string cachedBy)
         }
     }
 
+    public double Mean()
+    {
+        lock (_lock)
+        {
+            return _milliseconds.Count == 0 ? double.NaN : _milliseconds.Average();
+        }
+    }
+
+    public double Sum()
+    {
+        lock (_lock)
+        {
+            return _milliseconds.Sum();
+        }
+    }
+
+    /// <summary>The recorded latencies, sorted (for the picture's distributions).</summary>
+    public double[] Sorted()
+    {
+        lock (_lock)
+        {
+            return [.. _milliseconds.Order()];
+        }
+    }
+
     public double Percentile(double p)
     {
         lock (_lock)

@@ -16,18 +16,26 @@ internal static class LoadCommand
     private const string DevApiKey = "dev-only-cache-admin-key";
 
     private static readonly (Op Op, double Weight)[] ReadMix =
-        [(Op.Instance, 0.35), (Op.List, 0.20), (Op.Profile, 0.25), (Op.Credits, 0.12), (Op.Models, 0.08)];
+        [(Op.Instance, 0.30), (Op.List, 0.18), (Op.Profile, 0.22), (Op.Credits, 0.10), (Op.Models, 0.08), (Op.Search, 0.12)];
+
+    // What the seed searches for: model families and sizes, over every region or one.
+    private static readonly string[] SearchTerms = ["h100", "a100", "h200", "l40s", "l4-", "rtx4090", "mi300x", "mi250", "gaudi2", "80gb"];
+
+    // The seed's claims (after a 5-minute warm-up), for the side-by-side table.
+    private static readonly (Op Op, string Name, double Before, double After)[] SeedClaims =
+        [(Op.List, "GPU list", 200, 0.5), (Op.Profile, "user profile", 50, 0.3), (Op.Models, "model metadata", 100, 0.8), (Op.Search, "search results", 300, 1)];
 
     private static readonly (Op Op, double Weight)[] WriteMix =
         [(Op.PutProfile, 0.7), (Op.PutInstance, 0.25), (Op.PostInstance, 0.05)];
 
-    private enum Op
+    internal enum Op
     {
         Instance,
         List,
         Profile,
         Credits,
         Models,
+        Search,
         PutProfile,
         PutInstance,
         PostInstance,
@@ -72,31 +80,56 @@ internal static class LoadCommand
         }
 
         var models = await client.GetFromJsonAsync<List<ModelDto>>(new Uri("/api/models", UriKind.Relative)).ConfigureAwait(false) ?? [];
-        var combos = ListCombos(models.Select(m => m.Id).ToList());
+        var keys = new KeySpace(ListCombos(models.Select(m => m.Id).ToList()), SearchCombos());
 
-        // Cold phase: every request below asks for a key nobody asked for since the invalidation, so it reaches the source.
-        var invalidated = await InvalidateAllAsync(client, options).ConfigureAwait(false);
-        Console.WriteLine(invalidated
-            ? "Cache invalidated (pattern \"*\"): the cold phase measures the source."
-            : "WARNING: could not invalidate the cache (API key?); the source column may include cached answers.");
+        // Cold phase: every request below asks for a key nobody asked for since the cache was dropped, so it reaches the source.
+        var (dropped, how) = options.Reset
+            ? (await ResetAsync(client, options).ConfigureAwait(false)).Ok ? (true, "Data reset to the seed and cache dropped") : (false, "reset")
+            : (await InvalidateAllAsync(client, options).ConfigureAwait(false), "Cache invalidated (pattern \"*\")");
+        Console.WriteLine(dropped
+            ? how + ": the cold phase measures the source."
+            : "WARNING: could not drop the cache (API key?); the source column may include cached answers.");
         var cold = NewStats();
-        var coldWork = ColdRequests(options, combos);
-        await RunPhaseAsync("cold (source)", client, coldWork.Count, Math.Min(options.Concurrency, 8), null, cold, coldWork, options, combos).ConfigureAwait(false);
+        var coldWork = ColdRequests(options, keys);
+        await RunPhaseAsync("cold (source)", client, coldWork.Count, Math.Min(options.Concurrency, 8), null, cold, coldWork, options, keys).ConfigureAwait(false);
 
-        // Warm phase: skewed traffic over many keys, with writes that invalidate now and then.
+        // Warm-up: the same traffic as the measured phase, so L1 and Redis hold what it will ask for; reported on its own.
+        var warmUp = NewStats();
+        var warmUpBefore = await ScrapeAsync(client).ConfigureAwait(false);
+        var warmUpClock = Stopwatch.StartNew();
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            await RunPhaseAsync("warm-up", client, int.MaxValue, options.Concurrency, options.WarmUp, warmUp, null, options, keys, workerSeedOffset: 1000).ConfigureAwait(false);
+        }
+
+        var warmUpElapsed = warmUpClock.Elapsed;
+
+        // Measured phase.
         var before = await ScrapeAsync(client).ConfigureAwait(false);
         var warm = NewStats();
-        await RunPhaseAsync("warm (cached)", client, int.MaxValue, options.Concurrency, options.Duration, warm, null, options, combos).ConfigureAwait(false);
+        var measuredClock = Stopwatch.StartNew();
+        await RunPhaseAsync("measured", client, int.MaxValue, options.Concurrency, options.Duration, warm, null, options, keys).ConfigureAwait(false);
+        var measuredElapsed = measuredClock.Elapsed;
         var after = await ScrapeAsync(client).ConfigureAwait(false);
 
-        PrintTable(cold, warm, before, after, options);
+        var report = LoadReport.Create(options, cold, warmUp, warm, warmUpBefore, before, after, warmUpElapsed, measuredElapsed, SeedClaims);
+        report.Print();
+        if (options.Out is { } path)
+        {
+            report.Save(path);
+            var picture = Path.ChangeExtension(path, ".png");
+            LatencyPlot.Save(picture, cold, warm, options);
+            Console.WriteLine($"Wrote {path} and {picture}.");
+        }
+
         return 0;
     }
 
-    private static Dictionary<Op, EndpointStats> NewStats() => new()
+    internal static Dictionary<Op, EndpointStats> NewStats() => new()
     {
         [Op.List] = new("GET  /api/gpu/instances", "http"),
         [Op.Models] = new("GET  /api/models", "http"),
+        [Op.Search] = new("GET  /api/search", "service"),
         [Op.Instance] = new("GET  /api/gpu/instances/{id}", "service"),
         [Op.Profile] = new("GET  /api/users/{id}/profile", "service"),
         [Op.Credits] = new("GET  /api/users/{id}/credits", "service"),
@@ -118,7 +151,19 @@ internal static class LoadCommand
         return combos;
     }
 
-    private static List<(Op Op, int Key)> ColdRequests(LoadOptions options, List<(string? Region, string? Model)> combos)
+    private static List<(string Query, string? Region)> SearchCombos()
+    {
+        var combos = new List<(string, string?)>();
+        foreach (var term in SearchTerms)
+        {
+            combos.Add((term, null));
+            combos.AddRange(Data.GpuDatabase.Regions.Select(r => (term, (string?)r)));
+        }
+
+        return combos;
+    }
+
+    private static List<(Op Op, int Key)> ColdRequests(LoadOptions options, KeySpace keys)
     {
         var random = new Random(options.Seed);
         var work = new List<(Op, int)>();
@@ -132,7 +177,8 @@ internal static class LoadCommand
         Distinct(Op.Instance, options.Instances);
         Distinct(Op.Profile, options.Users);
         Distinct(Op.Credits, options.Users);
-        Distinct(Op.List, combos.Count);
+        Distinct(Op.List, keys.Lists.Count);
+        Distinct(Op.Search, keys.Searches.Count);
 
         // One catalog key only: "Cache-Control: no-cache" makes the middleware ask the (undecorated) catalog each time.
         work.AddRange(Enumerable.Repeat((Op.Models, -1), options.ColdSamples));
@@ -149,7 +195,8 @@ internal static class LoadCommand
         Dictionary<Op, EndpointStats> stats,
         List<(Op Op, int Key)>? script,
         LoadOptions options,
-        List<(string? Region, string? Model)> combos)
+        KeySpace keys,
+        int workerSeedOffset = 0)
     {
         var total = script?.Count ?? 0;
         var next = -1;
@@ -164,11 +211,13 @@ internal static class LoadCommand
 
         var instanceZipf = new Zipf(options.Instances, options.Skew, new Random(options.Seed));
         var userZipf = new Zipf(options.Users, options.Skew, new Random(options.Seed + 1));
-        var comboZipf = new Zipf(combos.Count, options.Skew, new Random(options.Seed + 2));
+        var comboZipf = new Zipf(keys.Lists.Count, options.Skew, new Random(options.Seed + 2));
+        var searchZipf = new Zipf(keys.Searches.Count, options.Skew, new Random(options.Seed + 3));
 
         async Task Worker(int id)
         {
-            var random = new Random(options.Seed * 31 + id);
+            // The popularity ranking (the Zipf permutations) is the same in every phase; only the draws differ.
+            var random = new Random((options.Seed * 31) + id + workerSeedOffset);
             while (!stop.IsCancellationRequested)
             {
                 Op op;
@@ -191,11 +240,12 @@ internal static class LoadCommand
                         Op.Instance or Op.PutInstance => instanceZipf.Next(random),
                         Op.Profile or Op.Credits or Op.PutProfile => userZipf.Next(random),
                         Op.List => comboZipf.Next(random),
+                        Op.Search => searchZipf.Next(random),
                         _ => -1,
                     };
                 }
 
-                using var request = BuildRequest(op, key, combos, cold: script is not null, random);
+                using var request = BuildRequest(op, key, keys, cold: script is not null, random);
                 var started = Stopwatch.GetTimestamp();
                 bool ok;
                 string? xCache = null;
@@ -289,7 +339,7 @@ internal static class LoadCommand
         return mix[^1].Op;
     }
 
-    private static HttpRequestMessage BuildRequest(Op op, int key, List<(string? Region, string? Model)> combos, bool cold, Random random)
+    private static HttpRequestMessage BuildRequest(Op op, int key, KeySpace keys, bool cold, Random random)
     {
         static string Instance(int k) => Data.GpuDatabase.InstanceId(k + 1);
         static string User(int k) => Data.GpuDatabase.UserId(k + 1);
@@ -298,7 +348,7 @@ internal static class LoadCommand
             case Op.Instance:
                 return new HttpRequestMessage(HttpMethod.Get, $"/api/gpu/instances/{Instance(key)}");
             case Op.List:
-                var (region, model) = combos[key];
+                var (region, model) = keys.Lists[key];
                 var query = new StringBuilder();
                 if (region is not null)
                 {
@@ -311,6 +361,9 @@ internal static class LoadCommand
                 }
 
                 return new HttpRequestMessage(HttpMethod.Get, "/api/gpu/instances" + (query.Length > 0 ? "?" + query : string.Empty));
+            case Op.Search:
+                var (q, searchRegion) = keys.Searches[key];
+                return new HttpRequestMessage(HttpMethod.Get, $"/api/search?q={Uri.EscapeDataString(q)}" + (searchRegion is null ? string.Empty : "&region=" + searchRegion));
             case Op.Profile:
                 return new HttpRequestMessage(HttpMethod.Get, $"/api/users/{User(key)}/profile");
             case Op.Credits:
@@ -334,12 +387,20 @@ internal static class LoadCommand
                     Content = JsonContent.Create(new { status = random.Next(2) == 0 ? "available" : "running" }),
                 };
             default:
-                var (r, _) = combos[1 + random.Next(combos.Count - 1)];
+                var (r, _) = keys.Lists[1 + random.Next(keys.Lists.Count - 1)];
                 return new HttpRequestMessage(HttpMethod.Post, "/api/gpu/instances")
                 {
                     Content = JsonContent.Create(new { name = "load-test", modelId = "l4-24gb", region = r ?? "us-east" }),
                 };
         }
+    }
+
+    internal static async Task<(bool Ok, string Body)> ResetAsync(HttpClient client, LoadOptions options)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/reset");
+        request.Headers.Add("X-Api-Key", options.ApiKey ?? DevApiKey);
+        using var response = await client.SendAsync(request).ConfigureAwait(false);
+        return (response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false));
     }
 
     private static async Task<bool> InvalidateAllAsync(HttpClient client, LoadOptions options)
@@ -362,51 +423,10 @@ internal static class LoadCommand
         }
     }
 
-    private static void PrintTable(Dictionary<Op, EndpointStats> cold, Dictionary<Op, EndpointStats> warm, string before, string after, LoadOptions options)
-    {
-        static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture);
-        static string Pct(double value) => double.IsNaN(value) ? "-" : value.ToString("P1", CultureInfo.InvariantCulture);
-
-        Console.WriteLine();
-        Console.WriteLine($"Warm phase: {options.Duration.TotalSeconds:F0} s, {options.Concurrency} clients, Zipf s={options.Skew.ToString(CultureInfo.InvariantCulture)} over {options.Instances:N0} instances / {options.Users:N0} users, {options.WriteRatio:P1} writes.");
-        Console.WriteLine("Latency in ms. 'source' = cold phase (first request per key after invalidating); 'cached' = warm phase, all requests.");
-        Console.WriteLine();
-        var header = $"{"endpoint",-30} {"cached by",-9} | {"source p50",10} {"p99",7} | {"cached p50",10} {"p99",7} | {"p50 gain",8} | {"HIT-LOCAL",9} {"HIT-REDIS",9} {"MISS",6} | {"requests",8}";
-        Console.WriteLine(header);
-        Console.WriteLine(new string('-', header.Length));
-        foreach (var op in Enum.GetValues<Op>())
-        {
-            var c = cold[op];
-            var w = warm[op];
-            if (c.Count == 0 && w.Count == 0)
-            {
-                continue;
-            }
-
-            var gain = c.Percentile(0.5) / w.Percentile(0.5);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{w.Name,-30} {w.CachedBy,-9} | {Ms(c.Percentile(0.5)),10} {Ms(c.Percentile(0.99)),7} | {Ms(w.Percentile(0.5)),10} {Ms(w.Percentile(0.99)),7} | {(double.IsNaN(gain) ? "-" : gain.ToString("F0", CultureInfo.InvariantCulture) + "x"),8} | {Pct(w.XCacheShare("HIT-LOCAL")),9} {Pct(w.XCacheShare("HIT-REDIS")),9} {Pct(w.XCacheShare("MISS")),6} | {w.Count,8:N0}{(w.Errors > 0 ? $" ({w.Errors} errors)" : string.Empty)}"));
-        }
-
-        if (before.Length == 0 || after.Length == 0)
-        {
-            Console.WriteLine("\n/metrics was not readable: no per-tier totals.");
-            return;
-        }
-
-        double Delta(string metric, params string[] labels) => PrometheusText.Sum(after, metric, labels) - PrometheusText.Sum(before, metric, labels);
-        var requests = Delta("cache_requests_total");
-        var local = Delta("cache_hits_total", "layer=\"local\"");
-        var redis = Delta("cache_hits_total", "layer=\"redis\"");
-        var misses = Delta("cache_misses_total");
-        Console.WriteLine();
-        Console.WriteLine("All cache lookups in the warm phase (HTTP middleware and service decorators), from /metrics:");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  lookups {requests:N0}   L1 hits {Pct(requests > 0 ? local / requests : double.NaN)}   Redis hits {Pct(requests > 0 ? redis / requests : double.NaN)}   misses (went to the source) {Pct(requests > 0 ? misses / requests : double.NaN)}"));
-    }
-
     private static bool IsLocal(Uri target) =>
         target.IsLoopback || string.Equals(target.Host, "localhost", StringComparison.OrdinalIgnoreCase);
 
     private sealed record ModelDto(string Id);
+
+    internal sealed record KeySpace(List<(string? Region, string? Model)> Lists, List<(string Query, string? Region)> Searches);
 }

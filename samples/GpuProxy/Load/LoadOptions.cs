@@ -9,6 +9,12 @@ internal sealed class LoadOptions
 
     public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(20);
 
+    public TimeSpan WarmUp { get; private set; } = TimeSpan.FromSeconds(30);
+
+    public string? Out { get; private set; }
+
+    public bool Reset { get; private set; }
+
     public int Concurrency { get; private set; } = 16;
 
     public int ColdSamples { get; private set; } = 40;
@@ -30,7 +36,10 @@ internal sealed class LoadOptions
     public const string Usage = """
         Usage: dotnet run --project samples/GpuProxy -- load [options]
           --url URL           the running GpuProxy (default http://localhost:5000)
-          --duration 20s      length of the measured (warm) phase
+          --warmup 30s        unmeasured warm-up before the measured phase (same traffic; reported on its own)
+          --duration 20s      length of the measured phase
+          --out results.json  also write every number as JSON, and the latency picture beside it (results.png)
+          --reset             put the seeded data back first (POST /api/admin/reset), not only drop the cache
           --concurrency 16    parallel clients
           --cold 40           requests per endpoint measured against the source (after invalidating the cache)
           --instances 1000    seeded instance count (ids gpu-00001...)   --users 500   seeded user count
@@ -54,6 +63,16 @@ internal sealed class LoadOptions
                     break;
                 case "--duration":
                     options.Duration = ParseDuration(Value());
+                    break;
+                case "--warmup":
+                    var warmUp = Value();
+                    options.WarmUp = warmUp is "0" or "0s" ? TimeSpan.Zero : ParseDuration(warmUp);
+                    break;
+                case "--out":
+                    options.Out = Value();
+                    break;
+                case "--reset":
+                    options.Reset = true;
                     break;
                 case "--concurrency":
                     options.Concurrency = Positive(Value(), "--concurrency");

@@ -8,7 +8,7 @@ namespace GpuProxy.Services;
 /// <param name="latency">The simulated source latency.</param>
 public sealed class GpuService(GpuDatabase database, SourceLatency latency) : IGpuService
 {
-    private const string Columns = "id, name, model_id, region, status, owner_id, hourly_price, updated_at";
+    internal const string Columns = "id, name, model_id, region, status, owner_id, hourly_price, updated_at";
 
     /// <summary>Statuses an instance can have.</summary>
     public static readonly IReadOnlyList<string> Statuses = ["available", "running", "stopped"];
@@ -126,7 +126,7 @@ public sealed class GpuService(GpuDatabase database, SourceLatency latency) : IG
         }
     }
 
-    private static GpuInstance Read(SqliteDataReader reader) => new(
+    internal static GpuInstance Read(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
