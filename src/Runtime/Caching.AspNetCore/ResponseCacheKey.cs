@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Caching.AspNetCore;
 
@@ -22,18 +24,9 @@ public static class ResponseCacheKey
     public static string Default(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        var key = new StringBuilder(64);
-        key.Append(HttpMethods.IsHead(request.Method) ? HttpMethods.Get : request.Method.ToUpperInvariant())
-            .Append(':');
-        AppendPath(key, request.PathBase.Add(request.Path).Value ?? "/");
-        if (request.Query.Count > 0)
-        {
-            key.Append(":q:");
-            AppendSorted(key, request.Query.Select(q => new KeyValuePair<string, string?[]>(q.Key.ToLowerInvariant(), q.Value.ToArray())));
-        }
-
-        return key.ToString();
+        var key = Rent();
+        AppendDefault(key, context.Request);
+        return Return(key);
     }
 
     /// <summary>
@@ -42,13 +35,22 @@ public static class ResponseCacheKey
     /// </summary>
     internal static string? Build(HttpContext context, ResponseCachePolicy policy, string prefix, string? user)
     {
-        var baseKey = policy.KeyBuilder is null ? Default(context) : policy.KeyBuilder(context);
-        if (baseKey is null)
+        var custom = policy.KeyBuilder?.Invoke(context);
+        if (policy.KeyBuilder is not null && custom is null)
         {
             return null;
         }
 
-        var key = new StringBuilder(prefix.Length + baseKey.Length + 32).Append(prefix).Append(':').Append(baseKey);
+        var key = Rent().Append(prefix).Append(':');
+        if (custom is null)
+        {
+            AppendDefault(key, context.Request);
+        }
+        else
+        {
+            key.Append(custom);
+        }
+
         if (policy.VaryByHeaders.Count > 0)
         {
             key.Append(":h:");
@@ -72,7 +74,83 @@ public static class ResponseCacheKey
             key.Append(":u:").Append(CacheKey.EscapeValue(user));
         }
 
-        return key.ToString();
+        return Return(key);
+    }
+
+    private static void AppendDefault(StringBuilder key, HttpRequest request)
+    {
+        key.Append(HttpMethods.IsHead(request.Method) ? HttpMethods.Get : request.Method.ToUpperInvariant())
+            .Append(':');
+        AppendPath(key, request.PathBase.Add(request.Path).Value ?? "/");
+        if (request.Query.Count > 0)
+        {
+            key.Append(":q:");
+            AppendQuery(key, request.Query);
+        }
+    }
+
+    // Every request that reaches the cache builds its key here, hits included: no LINQ, no per-pair arrays, and a
+    // stable insertion sort, which for the handful of parameters a query has beats a general sort.
+    private static void AppendQuery(StringBuilder key, IQueryCollection query)
+    {
+        var pairs = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(query.Count);
+        try
+        {
+            var count = 0;
+            foreach (var pair in query)
+            {
+                var entry = new KeyValuePair<string, StringValues>(pair.Key.ToLowerInvariant(), pair.Value);
+                var at = count++;
+                while (at > 0 && string.CompareOrdinal(pairs[at - 1].Key, entry.Key) > 0)
+                {
+                    pairs[at] = pairs[at - 1];
+                    at--;
+                }
+
+                pairs[at] = entry;
+            }
+
+            var first = true;
+            for (var i = 0; i < count; i++)
+            {
+                var name = CacheKey.EscapeValue(pairs[i].Key);
+                foreach (var value in pairs[i].Value)
+                {
+                    if (!first)
+                    {
+                        key.Append('&');
+                    }
+
+                    first = false;
+                    key.Append(name).Append('=').Append(CacheKey.EscapeValue(value));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(pairs, clearArray: true);
+        }
+    }
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private static StringBuilder Rent()
+    {
+        var builder = t_builder ?? new StringBuilder(128);
+        t_builder = null;
+        return builder.Clear();
+    }
+
+    private static string Return(StringBuilder builder)
+    {
+        var text = builder.ToString();
+        if (builder.Capacity <= 1024)
+        {
+            t_builder = builder;
+        }
+
+        return text;
     }
 
     // Each path segment is its own value: hashing the whole path would keep a long path under /users/ from matching
