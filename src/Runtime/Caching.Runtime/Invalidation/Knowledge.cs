@@ -159,13 +159,9 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity, PatternI
             ? Math.Max(Math.Max(Volatile.Read(ref _floor), Volatile.Read(ref _redisFloor)), Volatile.Read(ref _listeningSince))
             : Volatile.Read(ref _floor);
         var anyUnknown = false;
-        switch (CheckScope(Scopes.All, stamp, floor, unknown))
+        if (IsInvalid(CheckScope(Scopes.All, stamp, floor, unknown), ref anyUnknown))
         {
-            case Verdict.Invalid:
-                return Verdict.Invalid;
-            case Verdict.Unknown:
-                anyUnknown = true;
-                break;
+            return Verdict.Invalid;
         }
 
         if (stamp <= Volatile.Read(ref _patternsNewest))
@@ -182,13 +178,9 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity, PatternI
         var depth = 0;
         for (var i = key.IndexOf(':'); i >= 0 && depth < Scopes.MaxPrefixDepth; i = key.IndexOf(':', i + 1), depth++)
         {
-            switch (CheckScope(Scopes.Prefix(key.AsSpan(0, i + 1)), stamp, floor, unknown))
+            if (IsInvalid(CheckScope(Scopes.Prefix(key.AsSpan(0, i + 1)), stamp, floor, unknown), ref anyUnknown))
             {
-                case Verdict.Invalid:
-                    return Verdict.Invalid;
-                case Verdict.Unknown:
-                    anyUnknown = true;
-                    break;
+                return Verdict.Invalid;
             }
         }
 
@@ -203,30 +195,29 @@ internal sealed class Knowledge(int scopeCapacity, int patternCapacity, PatternI
 
             foreach (var scope in indexed[..count])
             {
-                switch (CheckScope(scope, stamp, floor, unknown))
+                if (IsInvalid(CheckScope(scope, stamp, floor, unknown), ref anyUnknown))
                 {
-                    case Verdict.Invalid:
-                        return Verdict.Invalid;
-                    case Verdict.Unknown:
-                        anyUnknown = true;
-                        break;
+                    return Verdict.Invalid;
                 }
             }
         }
 
         foreach (var scope in tagScopes)
         {
-            switch (CheckScope(scope, stamp, floor, unknown))
+            if (IsInvalid(CheckScope(scope, stamp, floor, unknown), ref anyUnknown))
             {
-                case Verdict.Invalid:
-                    return Verdict.Invalid;
-                case Verdict.Unknown:
-                    anyUnknown = true;
-                    break;
+                return Verdict.Invalid;
             }
         }
 
         return anyUnknown ? Verdict.Unknown : Verdict.Valid;
+    }
+
+    /// <summary>Invalid ends the check at once; Unknown is remembered, since a later scope may still be invalid.</summary>
+    private static bool IsInvalid(Verdict verdict, ref bool anyUnknown)
+    {
+        anyUnknown |= verdict == Verdict.Unknown;
+        return verdict == Verdict.Invalid;
     }
 
     private Verdict CheckScope(ulong scope, long stamp, long floor, List<ulong>? unknown)

@@ -22,6 +22,7 @@ internal sealed class ReferenceClock
     private readonly object _gate = new();
     private Sample _sample;
     private long _lastMark;
+    private long _lastWrite;
     private int _era;
 
     public ReferenceClock(TimeProvider time)
@@ -63,7 +64,9 @@ internal sealed class ReferenceClock
         while (true)
         {
             var last = Volatile.Read(ref _lastMark);
-            var next = Math.Max(High(), last + 1);
+
+            // At or above this node's last write stamp too: an invalidation after a write voids it (stamp <= mark).
+            var next = Math.Max(Math.Max(High(), last + 1), Volatile.Read(ref _lastWrite));
             if (Interlocked.CompareExchange(ref _lastMark, next, last) == last)
             {
                 return next;
@@ -72,10 +75,23 @@ internal sealed class ReferenceClock
     }
 
     /// <summary>
-    /// The stamp of a value the caller writes now (<c>SetAsync</c>): it is current by the caller's word, so it only has
-    /// to be newer than this node's own earlier invalidations; a load's stamp is <see cref="Low"/> instead.
+    /// The stamp of a value the caller writes now (<c>SetAsync</c>): it is current by the caller's word, so it has to
+    /// be newer than this node's own earlier invalidations and writes; a load's stamp is <see cref="Low"/> instead.
+    /// Strictly increasing: two writes right after a removal both sat at its mark + 1 before, and in Redis (which
+    /// keeps a value stamped at or after the incoming one) the second, newer value lost to the first.
     /// </summary>
-    public long WriteStamp() => Math.Max(Low(), Volatile.Read(ref _lastMark) + 1);
+    public long WriteStamp()
+    {
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastWrite);
+            var next = Math.Max(Math.Max(Low(), Volatile.Read(ref _lastMark) + 1), last + 1);
+            if (Interlocked.CompareExchange(ref _lastWrite, next, last) == last)
+            {
+                return next;
+            }
+        }
+    }
 
     /// <summary>
     /// Takes a <c>TIME</c> reply. Returns true when this starts a new era: the first sample, or one the previous
