@@ -85,10 +85,5 @@ public sealed class IndexedPatternTests(RedisFixture redis) : IClassFixture<Redi
         return provider;
     }
 
-    private async Task<long> ScanCallsAsync()
-    {
-        var stats = (string)(await redis.Server.ExecuteAsync("INFO", "commandstats"))!;
-        var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_scan:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<long> ScanCallsAsync() => redis.Server.CommandCallsAsync("scan");
 }

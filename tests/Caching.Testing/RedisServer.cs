@@ -135,6 +135,14 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Runs a command on a short-lived connection (for test setup: FLUSHALL, DEBUG SLEEP, CONFIG SET...).</summary>
+    /// <summary>How many times the server ran <paramref name="command"/> (lower case, as INFO commandstats names it).</summary>
+    public async Task<long> CommandCallsAsync(string command)
+    {
+        var stats = (string)(await ExecuteAsync("INFO", "commandstats").ConfigureAwait(false))!;
+        var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_" + command + ":", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<RedisResult> ExecuteAsync(string command, params object[] arguments)
     {
         await using var connection = await ConnectAsync();
