@@ -46,4 +46,13 @@ public sealed class CacheEntryOptions
     /// Stored with the entry; an entry written with another fingerprint is a clean miss after a deployment.
     /// </summary>
     public string? SchemaTag { get; init; }
+
+    /// <summary>Tier directions skipped one at a time (the HybridCache facade's flags), on top of <see cref="SkipLocal"/> and <see cref="SkipRedis"/>.</summary>
+    internal Caching.Internal.TierAccess Access { get; init; }
+
+    /// <summary>A payload limit for this entry in place of <see cref="MultiLayerCacheOptions.MaxValueBytes"/> (HybridCache's MaximumPayloadBytes).</summary>
+    internal int? MaxValueBytes { get; init; }
+
+    /// <summary>Whether a lookup skips L1: checked on the hit path, before any profile is resolved.</summary>
+    internal bool SkipsLocalRead => SkipLocal || (Access & Caching.Internal.TierAccess.NoLocalRead) != 0;
 }

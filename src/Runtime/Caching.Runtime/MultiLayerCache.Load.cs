@@ -74,7 +74,7 @@ public sealed partial class MultiLayerCache
         cancellationToken.ThrowIfCancellationRequested();
         var start = Timestamp();
         var effective = Resolve<T>(options);
-        if (_redis is not null && !effective.SkipRedis)
+        if (_redis is not null && !effective.SkipRedisRead)
         {
             var read = await ReadRedisAsync<T>(key, effective, synchronous: false).ConfigureAwait(false);
             if (read.Found && read.Fresh)
@@ -154,7 +154,7 @@ public sealed partial class MultiLayerCache
         Stale<T>? stale = null;
 
         // A flight that just finished may have filled L1 between this caller's miss and its joining.
-        if (_local is not null && !effective.SkipLocal && _local.TryGet(key, out var entry) && _invalidation.IsUsable(key, entry!))
+        if (_local is not null && !effective.SkipLocalRead && _local.TryGet(key, out var entry) && _invalidation.IsUsable(key, entry!))
         {
             if (entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out T fresh))
             {
@@ -167,7 +167,7 @@ public sealed partial class MultiLayerCache
             }
         }
 
-        if (_redis is not null && !effective.SkipRedis)
+        if (_redis is not null && !effective.SkipRedisRead)
         {
             var read = await ReadRedisAsync<T>(key, effective, synchronous).ConfigureAwait(false);
             if (read.Found && read.Fresh)
@@ -269,7 +269,7 @@ public sealed partial class MultiLayerCache
             {
                 size = CacheEnvelope.HeaderLength + ((effective.TagScopes?.Length ?? 0) * 8);
             }
-            else if (!type.Size.TryEstimate(ticket.Stamp, out size))
+            else if (effective.MaxValueBytes != _options.MaxValueBytes || !type.Size.TryEstimate(ticket.Stamp, out size))
             {
                 // A shared value only L1 keeps: its bytes would feed nothing but the size budget, so they are measured in
                 // pooled memory for a sample of stores and estimated for the others (SizeEstimate).
@@ -284,9 +284,9 @@ public sealed partial class MultiLayerCache
         }
 
         var payloadLength = size - (envelope is null ? CacheEnvelope.HeaderLength + ((effective.TagScopes?.Length ?? 0) * 8) : CacheEnvelope.PayloadOffset(envelope));
-        if (payloadLength > _options.MaxValueBytes)
+        if (payloadLength > effective.MaxValueBytes)
         {
-            Log.ValueTooLarge(_logger, key, payloadLength, _options.MaxValueBytes);
+            Log.ValueTooLarge(_logger, key, payloadLength, effective.MaxValueBytes);
             return default;
         }
 
@@ -361,7 +361,7 @@ public sealed partial class MultiLayerCache
             return outcome.Value;
         }
 
-        return _serializer.Deserialize<T>(outcome.Envelope.AsSpan(CacheEnvelope.PayloadOffset(outcome.Envelope)));
+        return _serializer.Deserialize<T>(outcome.Envelope, CacheEnvelope.PayloadOffset(outcome.Envelope));
     }
 
     private sealed class Flight<T>(LoadTicket ticket) : TaskCompletionSource<Outcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously)

@@ -23,7 +23,7 @@ public sealed partial class MultiLayerCache
         {
             try
             {
-                value = _serializer.Deserialize<T>(envelope.AsSpan(CacheEnvelope.PayloadOffset(envelope)));
+                value = _serializer.Deserialize<T>(envelope, CacheEnvelope.PayloadOffset(envelope));
                 return true;
             }
             catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
@@ -61,7 +61,7 @@ public sealed partial class MultiLayerCache
 
         try
         {
-            value = _serializer.Deserialize<T>(bytes.AsSpan(header.PayloadOffset));
+            value = _serializer.Deserialize<T>(bytes, header.PayloadOffset);
             return true;
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
@@ -85,7 +85,7 @@ public sealed partial class MultiLayerCache
     private uint TypeTagFor<T>(string? schemaTag) => TypeEntryFor<T>(schemaTag).Tag;
 
     private TypeEntry TypeEntryFor<T>(string? schemaTag) =>
-        _types.GetOrAdd((typeof(T), schemaTag), static (k, maxValueBytes) => new TypeEntry(TypeTag.Compute(k.Type, k.Schema), new SizeEstimate(maxValueBytes)), _options.MaxValueBytes);
+        _types.GetOrAdd((typeof(T), schemaTag), static (k, self) => new TypeEntry(TypeTag.Compute(k.Type, k.Schema, self._serializer.IdentityFor<T>()), new SizeEstimate(self._options.MaxValueBytes)), this);
 
     /// <summary>What the cache keeps per value type (and schema): its envelope tag and its learned L1 size.</summary>
     private sealed record TypeEntry(uint Tag, SizeEstimate Size);
@@ -101,8 +101,8 @@ public sealed partial class MultiLayerCache
         return new EffectiveOptions(
             LocalTtl: options.LocalTtl ?? profile?.LocalTtl ?? _options.LocalTtl,
             RedisTtl: options.RedisTtl ?? profile?.RedisTtl ?? _options.RedisTtl,
-            SkipLocal: options.SkipLocal || (profile?.SkipLocal ?? false),
-            SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false),
+            SkipLocal: options.SkipLocal || (profile?.SkipLocal ?? false) || (options.Access & TierAccess.NoLocalWrite) != 0,
+            SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false) || (options.Access & TierAccess.NoRedisWrite) != 0,
             FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
             FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
             CacheNull: options.CacheNull,
@@ -114,9 +114,19 @@ public sealed partial class MultiLayerCache
                 ValueSharing.Copy => false,
                 _ => TypeTraits<T>.IsImmutable,
             },
-            SchemaTag: options.SchemaTag);
+            SchemaTag: options.SchemaTag)
+        {
+            SkipLocalRead = options.SkipLocal || (profile?.SkipLocal ?? false) || (options.Access & TierAccess.NoLocalRead) != 0,
+            SkipRedisRead = options.SkipRedis || (profile?.SkipRedis ?? false) || (options.Access & TierAccess.NoRedisRead) != 0,
+            MaxValueBytes = options.MaxValueBytes ?? _options.MaxValueBytes,
+        };
     }
 
+    /// <summary>
+    /// An entry's resolved options. <see cref="SkipLocal"/> and <see cref="SkipRedis"/> mean the tier is not written
+    /// (stored or filled); <see cref="SkipLocalRead"/> and <see cref="SkipRedisRead"/> that it is not read. Both are set
+    /// together unless the HybridCache facade asked for one direction.
+    /// </summary>
     private readonly record struct EffectiveOptions(
         TimeSpan LocalTtl,
         TimeSpan RedisTtl,
@@ -128,5 +138,12 @@ public sealed partial class MultiLayerCache
         IReadOnlyList<string>? Tags,
         ulong[]? TagScopes,
         bool Share,
-        string? SchemaTag);
+        string? SchemaTag)
+    {
+        public bool SkipLocalRead { get; init; }
+
+        public bool SkipRedisRead { get; init; }
+
+        public int MaxValueBytes { get; init; }
+    }
 }

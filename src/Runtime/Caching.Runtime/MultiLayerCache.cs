@@ -21,7 +21,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly MultiLayerCacheOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly ICacheSerializer _serializer;
+    private readonly SerializerSelection _serializer;
     private readonly LocalCache? _local;
     private readonly RedisLayer? _redis;
     private readonly CacheMetrics _metrics;
@@ -50,15 +50,19 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
     }
 
-    /// <summary>The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with <c>AddIndexedCachePatterns</c>.</summary>
-    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider)
+    /// <summary>
+    /// The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with
+    /// <c>AddIndexedCachePatterns</c>; <paramref name="containerSerializers"/> the container's HybridCache serializers,
+    /// when <c>AsHybridCache()</c> registered them.
+    /// </summary>
+    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider, ContainerSerializers? containerSerializers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _serializer = options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions);
+        _serializer = new SerializerSelection(options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions), options.Serializers, containerSerializers);
         if (options.LocalEnabled)
         {
             _local = new LocalCache(options.LocalSizeBytes, options.LocalEviction);
@@ -244,7 +248,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
     private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value)
     {
-        if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
+        if (_local is not null && !options.SkipsLocalRead && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
             && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
@@ -256,6 +260,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         value = default!;
         return false;
     }
+
+    /// <summary>An L1 hit without starting a load: the HybridCache facade asks first and builds its tagged options only on a miss.</summary>
+    internal bool TryGetLocalHit<T>(string key, CacheEntryOptions options, out T value) => TryGetLocal(key, options, out value);
 
     private void Count(CacheTier tier, long startTimestamp, string operation)
     {

@@ -44,7 +44,8 @@ public static class CacheServiceCollectionExtensions
             provider.GetServices<IndexedCachePatterns>().SelectMany(static registered => registered.Patterns),
             provider.GetService<ILogger<MultiLayerCache>>(),
             provider.GetService<IMeterFactory>(),
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>(),
+            provider.GetService<global::Caching.Internal.ContainerSerializers>()));
         services.TryAddSingleton<IMultiLayerCache>(static provider => provider.GetRequiredService<MultiLayerCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartup>());
         return services;

@@ -96,6 +96,9 @@ public sealed class MultiLayerCacheOptions
     /// <summary>Options for the default serializer; set a <c>JsonSerializerContext</c> as its TypeInfoResolver for trimming-safe, reflection-free serialization.</summary>
     public JsonSerializerOptions? JsonOptions { get; set; }
 
+    /// <summary>Serializers chosen per value type, in front of <see cref="Serializer"/>: <c>options.Serializers.Add&lt;Invoice&gt;(serializer)</c>.</summary>
+    public CacheSerializerRegistry Serializers { get; } = new();
+
     internal long LocalSizeBytes => checked(LocalSizeMb * 1024 * 1024);
 
     /// <summary>Checks the values and throws <see cref="CacheConfigurationException"/> naming the first bad one.</summary>

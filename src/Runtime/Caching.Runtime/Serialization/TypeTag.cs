@@ -3,12 +3,17 @@ using System.Text;
 namespace Caching.Internal;
 
 /// <summary>
-/// A 32-bit identity of a value type plus schema fingerprint, stored in every Redis entry. Built from the
-/// namespace-qualified type name without assembly versions, so a version bump alone does not invalidate entries.
+/// A 32-bit identity of a value type plus schema fingerprint plus the serializer that wrote it, stored in every Redis
+/// entry. Built from the namespace-qualified type name without assembly versions, so a version bump alone does not
+/// invalidate entries. The default serializer (System.Text.Json) adds nothing, so entries written before serializers
+/// were chosen per type keep their tag; any other serializer adds its type's name, so an entry written by one
+/// serializer is a miss for a reader that would use another, never a misread.
 /// </summary>
 internal static class TypeTag
 {
-    public static uint Compute(Type type, string? schemaTag)
+    public static uint Compute(Type type, string? schemaTag) => Compute(type, schemaTag, null);
+
+    public static uint Compute(Type type, string? schemaTag, string? serializerIdentity)
     {
         var text = new StringBuilder();
         AppendName(text, type);
@@ -17,7 +22,20 @@ internal static class TypeTag
             text.Append('|').Append(schemaTag);
         }
 
+        if (!string.IsNullOrEmpty(serializerIdentity))
+        {
+            text.Append('#').Append(serializerIdentity);
+        }
+
         return Fnv1a(text.ToString());
+    }
+
+    /// <summary>A type's name as the tag spells it: namespace-qualified, generic arguments included, no assembly version.</summary>
+    public static string NameOf(Type type)
+    {
+        var text = new StringBuilder();
+        AppendName(text, type);
+        return text.ToString();
     }
 
     private static void AppendName(StringBuilder text, Type type)
