@@ -26,6 +26,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private readonly string _keyPrefix;
     private readonly RedisChannel _channel;
     private readonly TimeSpan _timeout;
+    private readonly RedisServerAddress _server;
     private int _nextConnection;
     private volatile bool _disposed;
     private int _subscriptionLost;
@@ -40,6 +41,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         _metrics = metrics;
         _onError = onError;
         _timeout = options.RedisTimeout;
+        _server = RedisServerAddress.Parse(Endpoint);
         _breaker = new CircuitBreaker(options.BreakerFailureThreshold, options.BreakerDuration, time);
         _keyPrefix = options.KeyPrefix + ":";
         _channel = RedisChannel.Literal(options.KeyPrefix + ":__invalidate");
@@ -100,11 +102,13 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             return RedisRead.Unavailable;
         }
 
+        using var activity = CacheActivity.StartRedis("cache.redis.get", "GET", _server);
         try
         {
             var connection = synchronous ? ConnectionSync() : await ConnectionAsync().ConfigureAwait(false);
             if (connection is null)
             {
+                CacheActivity.RedisFailed(activity, null);
                 return Failed("GET", key, null);
             }
 
@@ -113,10 +117,12 @@ internal sealed partial class RedisLayer : IAsyncDisposable
                 ? database.StringGet(FullKey(key))
                 : await database.StringGetAsync(FullKey(key)).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
+            activity?.SetTag("cache.hit", !value.IsNull);
             return value.IsNull ? RedisRead.Miss : RedisRead.Hit((byte[])value!);
         }
         catch (Exception exception) when (IsRedisFailure(exception))
         {
+            CacheActivity.RedisFailed(activity, exception);
             return Failed("GET", key, exception);
         }
     }
