@@ -72,14 +72,17 @@ public sealed class OpenTelemetryExportTests : IDisposable
         await cache.GetOrSetAsync("k", _ => ValueTask.FromResult("v"));
         await cache.GetOrSetAsync("k", _ => ValueTask.FromResult("v"), new CacheEntryOptions { SkipLocal = true });
         await cache.RemoveAsync("k");
+        _redis.Stop();
+        Assert.False((await cache.GetAsync<string>("k", new CacheEntryOptions { SkipLocal = true })).Found);
         using var response = await app.GetTestClient().GetAsync(new Uri("/metrics", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        AssertSample(text, "cache_requests_total", null, 3);
+        AssertSample(text, "cache_requests_total", null, 4);
         AssertSample(text, "cache_hits_total", "layer=\"local\"", 1);
         AssertSample(text, "cache_hits_total", "layer=\"redis\"", 1);
-        AssertSample(text, "cache_misses_total", null, 1);
+        AssertSample(text, "cache_misses_total", null, 2);
+        AssertSample(text, "cache_errors_total", "operation=\"GET\"", 1);
         AssertSample(text, "cache_invalidations_total", "kind=\"key\"", 1);
         AssertSample(text, "cache_operation_duration_seconds_count", "operation=\"get_or_set\"", 2);
         AssertSample(text, "cache_local_max_size_bytes", null, 100L * 1024 * 1024);
