@@ -13,7 +13,7 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Warning, "Redis at {Endpoint} is unreachable ({Reason}); serving from the in-process cache and the source, and queueing invalidations, until it returns (logged once per outage).")]
     public static partial void RedisUnreachable(ILogger logger, string endpoint, string reason, Exception? exception);
 
-    [LoggerMessage(2, LogLevel.Information, "Redis connection to {Endpoint} restored.")]
+    [LoggerMessage(2, LogLevel.Information, "Redis at {Endpoint} answers again; the outage is over.")]
     public static partial void RedisRestored(ILogger logger, string endpoint);
 
     // Per call: the outage itself is RedisUnreachable, once.
