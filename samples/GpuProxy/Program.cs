@@ -44,11 +44,12 @@ builder.Services.AddAuthentication()
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Startup.CacheAdminPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole("cache-admin"));
 
-// The seed's metric names come from the "Caching" meter through the Prometheus exporter; ASP.NET Core's own meter adds
+// The seed's metric names come from the cache's meter through the Prometheus exporter; ASP.NET Core's own meter adds
 // http_server_request_duration_seconds.
 builder.Services.AddOpenTelemetry()
     .WithMetrics(metrics => metrics
-        .AddMeter("Caching", "Microsoft.AspNetCore.Hosting")
+        .AddMultiLayerCacheInstrumentation()
+        .AddMeter("Microsoft.AspNetCore.Hosting")
         .AddPrometheusExporter());
 
 var app = builder.Build();

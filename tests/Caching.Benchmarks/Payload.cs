@@ -6,9 +6,11 @@ namespace Caching.Benchmarks;
 /// <summary>
 /// The immutable benchmark value: a sealed record with init-only members, so every cache may share the instance
 /// (<see cref="ImmutableObjectAttribute"/> is what HybridCache looks for; our runtime infers it from the record).
+/// <c>[MemoryPackable]</c> for <see cref="SerializerBenchmarks"/>: MemoryPack writes only partial types it generated for.
 /// </summary>
 [ImmutableObject(true)]
-public sealed record Profile(
+[MemoryPack.MemoryPackable]
+public sealed partial record Profile(
     string Id,
     string Name,
     string Email,

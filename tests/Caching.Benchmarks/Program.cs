@@ -8,6 +8,7 @@ using Caching.Benchmarks;
 // ./build.sh bench commands        Redis commands per L2 hit
 // ./build.sh bench --filter '*L1Hit*'   any BenchmarkDotNet arguments select among the comparisons
 // ./build.sh bench --filter '*Anatomy*' '*Clock*'   where our L1 hit and miss spend their time (not in the default run)
+// ./build.sh bench --filter '*SerializerBenchmarks*'   STJ (source-generated) vs MemoryPack on the 207-byte payload (not in the default run)
 // ./build.sh bench invalidation [BDN args]   pattern/tag invalidation among 10k-1M unrelated keys (not in the default run,
 //                                            the same as --filter '*InvalidationCost*'; INVALIDATION_BENCH_KEYS=10000 picks N)
 var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "benchmarks"));

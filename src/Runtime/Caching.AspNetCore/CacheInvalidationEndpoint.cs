@@ -49,7 +49,8 @@ public static class CacheInvalidationEndpoint
         var removed = pattern is not null
             ? await cache.InvalidatePatternAsync(pattern, context.RequestAborted).ConfigureAwait(false)
             : await cache.RemoveByTagAsync(tag!, context.RequestAborted).ConfigureAwait(false);
-        Log.Invalidated(logger, pattern is not null ? "pattern" : "tag", pattern ?? tag!, removed);
+        Log.Invalidated(logger, pattern is not null ? "pattern" : "tag", removed);
+        Log.InvalidatedTarget(logger, pattern is not null ? "pattern" : "tag", pattern ?? tag!, removed);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";

@@ -28,13 +28,14 @@ internal sealed class EndpointRun : ITierObserver, IAsyncDisposable
     private readonly int _maxBodyBytes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LogEpisodes _logEpisodes;
     private int _state;
     private Task? _completion;
     private CapturingResponseBody? _capture;
     private ReadOnlyMemory<byte> _body;
     private ExceptionDispatchInfo? _failure;
 
-    public EndpointRun(HttpContext context, ResponseCachePolicy policy, string key, RequestDelegate next, int maxBodyBytes, TimeProvider time, ILogger logger)
+    public EndpointRun(HttpContext context, ResponseCachePolicy policy, string key, RequestDelegate next, int maxBodyBytes, TimeProvider time, ILogger logger, LogEpisodes logEpisodes)
     {
         _context = context;
         _policy = policy;
@@ -43,6 +44,7 @@ internal sealed class EndpointRun : ITierObserver, IAsyncDisposable
         _maxBodyBytes = maxBodyBytes;
         _time = time;
         _logger = logger;
+        _logEpisodes = logEpisodes;
     }
 
     /// <summary>Where the value came from; stays <see cref="CacheTier.Local"/> when the cache answered from L1 at once.</summary>
@@ -102,7 +104,7 @@ internal sealed class EndpointRun : ITierObserver, IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.StoreFailed(_logger, _key, ex);
+            Log.StoreFailed(_logger, _logEpisodes, _key, ex);
         }
     }
 

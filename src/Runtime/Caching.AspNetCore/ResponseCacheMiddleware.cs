@@ -1,3 +1,4 @@
+using Caching.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ internal sealed class ResponseCacheMiddleware
     private readonly MultiLayerResponseCacheOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly LogEpisodes _logEpisodes;
     private readonly int _maxBodyBytes;
 
     public ResponseCacheMiddleware(RequestDelegate next, IMultiLayerCache cache, IOptions<MultiLayerResponseCacheOptions> options, ILogger<ResponseCacheMiddleware> logger, MultiLayerCacheOptions? cacheOptions = null, TimeProvider? time = null)
@@ -41,6 +43,7 @@ internal sealed class ResponseCacheMiddleware
         _maxBodyBytes = _options.MaxValueBytes ?? cacheOptions?.MaxValueBytes ?? 1024 * 1024;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _logEpisodes = new LogEpisodes(_time);
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -100,7 +103,7 @@ internal sealed class ResponseCacheMiddleware
 
     private async Task HandleAsync(HttpContext context, ResponseCachePolicy policy, string key, bool revalidate)
     {
-        var run = new EndpointRun(context, policy, key, _next, _maxBodyBytes, _time, _logger);
+        var run = new EndpointRun(context, policy, key, _next, _maxBodyBytes, _time, _logger, _logEpisodes);
         await using (run.ConfigureAwait(false))
         {
             CachedResponse? entry = null;
@@ -123,14 +126,14 @@ internal sealed class ResponseCacheMiddleware
             }
             catch (Exception ex) when (!run.Ran)
             {
-                Log.LookupFailed(_logger, key, ex);
+                Log.LookupFailed(_logger, _logEpisodes, key, ex);
                 await _next(context).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex)
             {
                 // Past the endpoint: its response goes out uncached.
-                Log.StoreFailed(_logger, key, ex);
+                Log.StoreFailed(_logger, _logEpisodes, key, ex);
             }
 
             if (run.Ran)
@@ -162,7 +165,7 @@ internal sealed class ResponseCacheMiddleware
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.LookupFailed(_logger, key, ex);
+            Log.LookupFailed(_logger, _logEpisodes, key, ex);
         }
 
         if (found is { Found: true, Value: not null })

@@ -194,7 +194,7 @@ public sealed partial class MultiLayerCache
         }
         catch (Exception exception) when (stale is not null)
         {
-            Log.FailSafeServed(_logger, key, stale.Value.Tier, exception);
+            Log.FailSafeServed(_logger, _logEpisodes, typeof(T), key, stale.Value.Tier, exception);
             return new Outcome<T>(stale.Value.Value, stale.Value.Tier, null);
         }
 
@@ -279,14 +279,14 @@ public sealed partial class MultiLayerCache
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
-            Log.BadPayload(_logger, key, "the value could not be serialized, so it is returned without caching", exception);
+            Log.BadPayload(_logger, _logEpisodes, key, "the value could not be serialized, so it is returned without caching", exception);
             return default;
         }
 
         var payloadLength = size - (envelope is null ? CacheEnvelope.HeaderLength + ((effective.TagScopes?.Length ?? 0) * 8) : CacheEnvelope.PayloadOffset(envelope));
         if (payloadLength > effective.MaxValueBytes)
         {
-            Log.ValueTooLarge(_logger, key, payloadLength, effective.MaxValueBytes);
+            Log.ValueTooLarge(_logger, _logEpisodes, typeof(T), key, payloadLength, effective.MaxValueBytes);
             return default;
         }
 

@@ -75,7 +75,7 @@ public sealed partial class MultiLayerCache
     {
         Interlocked.Increment(ref _badPayloads);
         _metrics.Error("decode");
-        Log.BadPayload(_logger, key, problem, exception);
+        Log.BadPayload(_logger, _logEpisodes, key, problem, exception);
         if (_redis is not null)
         {
             _ = _redis.DeleteAsync([key]).AsTask();

@@ -21,6 +21,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly MultiLayerCacheOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly LogEpisodes _logEpisodes;
     private readonly SerializerSelection _serializer;
     private readonly LocalCache? _local;
     private readonly RedisLayer? _redis;
@@ -62,6 +63,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _logEpisodes = new LogEpisodes(_time);
         _serializer = new SerializerSelection(options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions), options.Serializers, containerSerializers);
         if (options.LocalEnabled)
         {

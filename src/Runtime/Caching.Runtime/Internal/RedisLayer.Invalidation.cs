@@ -79,11 +79,13 @@ internal sealed partial class RedisLayer
             return RedisStatus.Unavailable;
         }
 
+        using var activity = CacheActivity.StartRedis("cache.redis.set", "EVALSHA", _server);
         try
         {
             var connection = synchronous ? ConnectionSync() : await ConnectionAsync().ConfigureAwait(false);
             if (connection is null)
             {
+                CacheActivity.RedisFailed(activity, null);
                 Failed("SET", key, null);
                 return RedisStatus.Unavailable;
             }
@@ -95,15 +97,18 @@ internal sealed partial class RedisLayer
                 ? database.ScriptEvaluate(StoreScript, keys, values)
                 : await database.ScriptEvaluateAsync(StoreScript, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
+            activity?.SetTag("cache.stored", (long)result == 1);
             return (long)result == 1 ? RedisStatus.Done : RedisStatus.Refused;
         }
         catch (Exception exception) when (IsPermanent(exception))
         {
+            CacheActivity.RedisFailed(activity, exception);
             Rejected("SET", key, exception);
             return RedisStatus.Rejected;
         }
         catch (Exception exception) when (IsRedisFailure(exception))
         {
+            CacheActivity.RedisFailed(activity, exception);
             Failed("SET", key, exception);
             return RedisStatus.Unavailable;
         }

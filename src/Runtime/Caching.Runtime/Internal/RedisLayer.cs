@@ -26,6 +26,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private readonly string _keyPrefix;
     private readonly RedisChannel _channel;
     private readonly TimeSpan _timeout;
+    private readonly RedisServerAddress _server;
     private int _nextConnection;
     private volatile bool _disposed;
     private int _subscriptionLost;
@@ -40,6 +41,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         _metrics = metrics;
         _onError = onError;
         _timeout = options.RedisTimeout;
+        _server = RedisServerAddress.Parse(Endpoint);
         _breaker = new CircuitBreaker(options.BreakerFailureThreshold, options.BreakerDuration, time);
         _keyPrefix = options.KeyPrefix + ":";
         _channel = RedisChannel.Literal(options.KeyPrefix + ":__invalidate");
@@ -100,11 +102,13 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             return RedisRead.Unavailable;
         }
 
+        using var activity = CacheActivity.StartRedis("cache.redis.get", "GET", _server);
         try
         {
             var connection = synchronous ? ConnectionSync() : await ConnectionAsync().ConfigureAwait(false);
             if (connection is null)
             {
+                CacheActivity.RedisFailed(activity, null);
                 return Failed("GET", key, null);
             }
 
@@ -113,10 +117,12 @@ internal sealed partial class RedisLayer : IAsyncDisposable
                 ? database.StringGet(FullKey(key))
                 : await database.StringGetAsync(FullKey(key)).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
+            activity?.SetTag("cache.hit", !value.IsNull);
             return value.IsNull ? RedisRead.Miss : RedisRead.Hit((byte[])value!);
         }
         catch (Exception exception) when (IsRedisFailure(exception))
         {
+            CacheActivity.RedisFailed(activity, exception);
             return Failed("GET", key, exception);
         }
     }
@@ -401,9 +407,9 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         connection.ConnectionFailed += (_, args) =>
         {
-            if (args.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _unreachableLogged, 1) == 0)
+            if (args.ConnectionType == ConnectionType.Interactive)
             {
-                Log.RedisUnreachable(_logger, Endpoint, args.Exception);
+                ReportUnreachable("connection failed: " + args.FailureType, args.Exception);
             }
 
             // Only a subscription that was up and then dropped can have missed invalidations.
@@ -419,10 +425,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         {
             if (args.ConnectionType == ConnectionType.Interactive)
             {
-                if (Interlocked.Exchange(ref _unreachableLogged, 0) == 1)
-                {
-                    Log.RedisRestored(_logger, Endpoint);
-                }
+                ReportRestored();
 
                 // The client has a working connection again: use it now instead of waiting out the breaker's period.
                 if (_breaker.RecordSuccess())
@@ -438,9 +441,9 @@ internal sealed partial class RedisLayer : IAsyncDisposable
                 Subscribed?.Invoke(true);
             }
         };
-        if (!connection.IsConnected && Interlocked.Exchange(ref _unreachableLogged, 1) == 0)
+        if (!connection.IsConnected)
         {
-            Log.RedisUnreachable(_logger, Endpoint, null);
+            ReportUnreachable("no connection at startup", null);
         }
 
         if (subscribe)
@@ -458,8 +461,10 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         _metrics.Error(operation);
         if (_rejectionsLogged.TryAdd(operation, true))
         {
-            Log.RedisRejected(_logger, operation, target, exception.Message);
+            Log.RedisRejected(_logger, operation, exception.Message);
         }
+
+        Log.RedisRejectedDetail(_logger, operation, target);
 
         Succeeded();
     }
@@ -468,8 +473,30 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     {
         if (_breaker.RecordSuccess())
         {
+            // A Redis that was slow rather than gone never reports its connection restored: this success ends the outage.
+            ReportRestored();
             Log.BreakerClosed(_logger);
             Recovered?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// The outage's one warning: the connection dropped, or enough calls in a row failed to open the breaker (a
+    /// Redis that stopped answering but kept its connections). Isolated failures are Debug messages and errors counted.
+    /// </summary>
+    private void ReportUnreachable(string reason, Exception? connectionException)
+    {
+        if (Interlocked.Exchange(ref _unreachableLogged, 1) == 0)
+        {
+            Log.RedisUnreachable(_logger, Endpoint, reason, connectionException);
+        }
+    }
+
+    private void ReportRestored()
+    {
+        if (Interlocked.Exchange(ref _unreachableLogged, 0) == 1)
+        {
+            Log.RedisRestored(_logger, Endpoint);
         }
     }
 
@@ -477,15 +504,16 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     {
         _onError();
         _metrics.Error(operation);
-        // One line per outage: the first failure of a streak, unless the connection already reported it.
-        if (exception is not null && _breaker.ConsecutiveFailures == 0 && Volatile.Read(ref _unreachableLogged) == 0)
+        Log.RedisOperationFailed(_logger, operation, key, exception);
+        if (_breaker.RecordFailure())
         {
-            Log.RedisOperationFailed(_logger, operation, key, exception);
-        }
+            if (_breaker.ConsecutiveFailures == _options.BreakerFailureThreshold)
+            {
+                Log.BreakerOpened(_logger, _breaker.ConsecutiveFailures, _options.BreakerDuration);
+            }
 
-        if (_breaker.RecordFailure() && _breaker.ConsecutiveFailures == _options.BreakerFailureThreshold)
-        {
-            Log.BreakerOpened(_logger, _breaker.ConsecutiveFailures, _options.BreakerDuration);
+            // Not the call's exception: StackExchange.Redis puts the command's key in its message.
+            ReportUnreachable(string.Create(CultureInfo.InvariantCulture, $"{_breaker.ConsecutiveFailures} calls in a row failed, the last with {exception?.GetType().Name ?? "no connection"}"), null);
         }
 
         return RedisRead.Unavailable;

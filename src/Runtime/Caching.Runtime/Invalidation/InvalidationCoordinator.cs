@@ -24,6 +24,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CacheMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly LogEpisodes _logEpisodes;
     private readonly string _instanceId;
     private readonly RecentRemovals _removals;
     private readonly PendingInvalidations _pending;
@@ -45,6 +46,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _time = time;
+        _logEpisodes = new LogEpisodes(time);
         _instanceId = instanceId;
         _index = index;
         Clock = new ReferenceClock(time);
@@ -336,7 +338,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
             var (status, _) = await ApplyOnRedisAsync(all).ConfigureAwait(false);
             if (status == RedisStatus.Done)
             {
-                Log.InvalidationWidened(_logger, (char)message.Kind, Describe(message));
+                Log.InvalidationWidened(_logger, _logEpisodes, (char)message.Kind, Describe(message));
                 return;
             }
 
@@ -348,7 +350,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         }
 
         _metrics.InvalidationDropped();
-        Log.InvalidationDropped(_logger, (char)message.Kind, Describe(message));
+        Log.InvalidationDropped(_logger, _logEpisodes, (char)message.Kind, Describe(message));
     }
 
     private long ApplyLocally(InvalidationMessage message)
