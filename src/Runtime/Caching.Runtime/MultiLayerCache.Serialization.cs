@@ -105,6 +105,11 @@ public sealed partial class MultiLayerCache
             SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false),
             FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
             FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
+            SoftTimeout: options.FactorySoftTimeout ?? profile?.FactorySoftTimeout ?? _options.FactorySoftTimeout ?? Timeout.InfiniteTimeSpan,
+            HardTimeout: options.FactoryHardTimeout ?? profile?.FactoryHardTimeout ?? _options.FactoryHardTimeout ?? Timeout.InfiniteTimeSpan,
+            EagerRefresh: options.EagerRefreshThreshold ?? profile?.EagerRefreshThreshold ?? _options.EagerRefreshThreshold ?? 0,
+            Jitter: options.JitterMaxDuration ?? profile?.JitterMaxDuration ?? _options.JitterMaxDuration,
+            DistributedLock: options.DistributedLock ?? profile?.DistributedLock ?? _options.DistributedLock,
             CacheNull: options.CacheNull,
             Tags: options.Tags,
             TagScopes: options.TagScopes,
@@ -124,9 +129,18 @@ public sealed partial class MultiLayerCache
         bool SkipRedis,
         bool FailSafe,
         TimeSpan FailSafeMaxDuration,
+        TimeSpan SoftTimeout,
+        TimeSpan HardTimeout,
+        double EagerRefresh,
+        TimeSpan Jitter,
+        bool DistributedLock,
         bool CacheNull,
         IReadOnlyList<string>? Tags,
         ulong[]? TagScopes,
         bool Share,
-        string? SchemaTag);
+        string? SchemaTag)
+    {
+        /// <summary>Whether a load needs the resilient path (timeouts or the distributed lock) instead of the plain one.</summary>
+        public bool Guarded => SoftTimeout != Timeout.InfiniteTimeSpan || HardTimeout != Timeout.InfiniteTimeSpan || DistributedLock;
+    }
 }
