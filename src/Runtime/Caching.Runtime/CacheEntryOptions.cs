@@ -13,6 +13,10 @@ public sealed class CacheEntryOptions
     public TimeSpan? RedisTtl { get; init; }
 
     private ulong[]? _tagScopes;
+    private TimeSpan? _softTimeout;
+    private TimeSpan? _hardTimeout;
+    private double? _eagerRefreshThreshold;
+    private TimeSpan? _jitterMaxDuration;
 
     /// <summary>Tags attached to the entry, for <see cref="IMultiLayerCache.RemoveByTagAsync"/> (at most 255).</summary>
     public IReadOnlyList<string>? Tags { get; init; }
@@ -35,6 +39,42 @@ public sealed class CacheEntryOptions
     /// <summary>How long past its expiry a value may still be served by fail-safe.</summary>
     public TimeSpan? FailSafeMaxDuration { get; init; }
 
+    /// <summary>
+    /// With a stale value at hand (fail-safe), how long a caller waits for the source before it gets the stale value;
+    /// the load goes on in the background and updates the cache when it finishes. Applies to asynchronous factories.
+    /// </summary>
+    public TimeSpan? FactorySoftTimeout { get => _softTimeout; init => _softTimeout = Positive(value, nameof(FactorySoftTimeout)); }
+
+    /// <summary>
+    /// The longest a caller waits for the source, stale value or not: then it gets the stale value, or a
+    /// <see cref="CacheFactoryTimeoutException"/> when there is none. The load goes on in the background and updates
+    /// the cache when it finishes. Applies to asynchronous factories.
+    /// </summary>
+    public TimeSpan? FactoryHardTimeout { get => _hardTimeout; init => _hardTimeout = Positive(value, nameof(FactoryHardTimeout)); }
+
+    /// <summary>
+    /// A fraction of the in-process time to live (0.5 to 0.99 is usual) after which a hit still returns the cached value
+    /// but also starts one background load that refreshes the entry before it expires. Only <c>GetOrSet</c> refreshes.
+    /// </summary>
+    public double? EagerRefreshThreshold
+    {
+        get => _eagerRefreshThreshold;
+        init => _eagerRefreshThreshold = value is null or (> 0 and < 1) ? value : throw new ArgumentOutOfRangeException(nameof(EagerRefreshThreshold), value, "Expected a fraction between 0 and 1 (exclusive).");
+    }
+
+    /// <summary>Up to this much random extra time to live per store, so entries loaded together do not expire together.</summary>
+    public TimeSpan? JitterMaxDuration
+    {
+        get => _jitterMaxDuration;
+        init => _jitterMaxDuration = value is null || value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(JitterMaxDuration), value, "Expected a duration of zero or more.");
+    }
+
+    /// <summary>
+    /// Take a lock in Redis before the source runs, so one load per key runs across all nodes and the others read its
+    /// result from Redis; see <see cref="MultiLayerCacheOptions.DistributedLockLease"/>.
+    /// </summary>
+    public bool? DistributedLock { get; init; }
+
     /// <summary>A named profile from configuration supplying the values not set here.</summary>
     public string? Profile { get; init; }
 
@@ -55,4 +95,7 @@ public sealed class CacheEntryOptions
 
     /// <summary>Whether a lookup skips L1: checked on the hit path, before any profile is resolved.</summary>
     internal bool SkipsLocalRead => SkipLocal || (Access & Caching.Internal.TierAccess.NoLocalRead) != 0;
+
+    private static TimeSpan? Positive(TimeSpan? value, string name) =>
+        value is null || value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "Expected a positive duration.");
 }

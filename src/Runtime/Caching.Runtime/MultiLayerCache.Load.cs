@@ -127,14 +127,14 @@ public sealed partial class MultiLayerCache
         }
     }
 
-    private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous)
+    private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous, long refreshAfter = 0)
     {
         // The flight leaves the table before it completes: a caller arriving later must start its own load (which
         // finds L1 filled, or runs again after an invalidation), never pick up a finished load's possibly stale result.
         Outcome<T> outcome;
         try
         {
-            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, flight.Ticket, synchronous).ConfigureAwait(false);
+            outcome = await LoadAsync(key, state, asyncFactory, syncFactory, effective, flight.Ticket, synchronous, refreshAfter).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -144,17 +144,35 @@ public sealed partial class MultiLayerCache
             return;
         }
 
+        if (outcome.Background is { } background)
+        {
+            // A stale value went out after a factory timeout while the load goes on: callers arriving until it ends
+            // join this flight and get the same stale value (unless an invalidation overtook it) instead of starting
+            // loads of their own against a source that is already slow.
+            // The leader may follow this method inline: it must not wait for the background load.
+            flight.TrySetResult(outcome);
+            _ = LeaveWhenDoneAsync(key, flight, background);
+            return;
+        }
+
         _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
         flight.TrySetResult(outcome);
     }
 
+    private async Task LeaveWhenDoneAsync(string key, object flight, Task background)
+    {
+        await background.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+    }
+
     // The ticket was taken before anything is read: an invalidation after it is newer than whatever this load finds.
-    private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, LoadTicket ticket, bool synchronous)
+    // An eager refresh passes the stamp of the entry it replaces: only a newer entry in Redis saves it the source.
+    private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, LoadTicket ticket, bool synchronous, long refreshAfter = 0)
     {
         Stale<T>? stale = null;
 
         // A flight that just finished may have filled L1 between this caller's miss and its joining.
-        if (_local is not null && !effective.SkipLocalRead && _local.TryGet(key, out var entry) && _invalidation.IsUsable(key, entry!))
+        if (refreshAfter == 0 && _local is not null && !effective.SkipLocalRead && _local.TryGet(key, out var entry) && _invalidation.IsUsable(key, entry!))
         {
             if (entry!.IsFresh(Environment.TickCount64) && TryMaterialize(entry, out T fresh))
             {
@@ -163,21 +181,21 @@ public sealed partial class MultiLayerCache
 
             if (effective.FailSafe && TryMaterialize(entry, out T old))
             {
-                stale = new Stale<T>(old, CacheTier.Local);
+                stale = new Stale<T>(old, CacheTier.Local, entry.Envelope);
             }
         }
 
         if (_redis is not null && !effective.SkipRedisRead)
         {
             var read = await ReadRedisAsync<T>(key, effective, synchronous).ConfigureAwait(false);
-            if (read.Found && read.Fresh)
+            if (read.Found && read.Fresh && read.Stamp > refreshAfter)
             {
                 return new Outcome<T>(read.Value, CacheTier.Redis, read.Envelope);
             }
 
             if (read.Found && effective.FailSafe)
             {
-                stale = new Stale<T>(read.Value, CacheTier.Redis);
+                stale = new Stale<T>(read.Value, CacheTier.Redis, read.Envelope);
             }
 
             // One Redis timeout per call at most: a Redis that did not answer the read is not asked to store either.
@@ -187,6 +205,11 @@ public sealed partial class MultiLayerCache
             }
         }
 
+        if (effective.Guarded)
+        {
+            return await LoadGuardedAsync(key, state, asyncFactory, syncFactory, effective, ticket, stale, synchronous, refreshAfter).ConfigureAwait(false);
+        }
+
         T loaded;
         try
         {
@@ -194,12 +217,17 @@ public sealed partial class MultiLayerCache
         }
         catch (Exception exception) when (stale is not null)
         {
-            Log.FailSafeServed(_logger, _logEpisodes, typeof(T), key, stale.Value.Tier, exception);
-            return new Outcome<T>(stale.Value.Value, stale.Value.Tier, null);
+            return ServeStale(key, stale.Value, exception);
         }
 
         var stored = await StoreAsync(key, loaded, effective, ticket, synchronous).ConfigureAwait(false);
         return new Outcome<T>(loaded, CacheTier.Source, stored.Envelope);
+    }
+
+    private Outcome<T> ServeStale<T>(string key, Stale<T> stale, Exception exception)
+    {
+        Log.FailSafeServed(_logger, _logEpisodes, typeof(T), key, stale.Tier, exception);
+        return new Outcome<T>(stale.Value, stale.Tier, stale.Envelope);
     }
 
     /// <summary>
@@ -233,14 +261,14 @@ public sealed partial class MultiLayerCache
             FillLocalFromRedis(key, value, read.Bytes!, header, scopes, effective, epoch);
         }
 
-        return new RedisEntry<T>(true, fresh, value, read.Bytes);
+        return new RedisEntry<T>(true, fresh, value, read.Bytes, Stamp: header.Stamp);
     }
 
     /// <summary>
     /// Writes a value to both tiers unless an invalidation since <paramref name="ticket"/> concerns it. In Redis the
     /// write is conditional: a newer value or a later removal's tombstone already there wins.
     /// </summary>
-    private async ValueTask<Stored> StoreAsync<T>(string key, T value, EffectiveOptions effective, LoadTicket ticket, bool synchronous)
+    private async ValueTask<Stored> StoreAsync<T>(string key, T value, EffectiveOptions effective, LoadTicket ticket, bool synchronous, string? lockToken = null)
     {
         if (value is null && !effective.CacheNull)
         {
@@ -255,6 +283,13 @@ public sealed partial class MultiLayerCache
         }
 
         var nowUs = _invalidation.Clock.Low();
+        if (effective.Jitter > TimeSpan.Zero)
+        {
+            // One draw per store for both tiers: entries loaded in the same second spread their expiries.
+            var extra = TimeSpan.FromTicks(Random.Shared.NextInt64(effective.Jitter.Ticks + 1));
+            effective = effective with { LocalTtl = effective.LocalTtl + extra, RedisTtl = effective.RedisTtl + extra };
+        }
+
         var type = TypeEntryFor<T>(effective.SchemaTag);
         byte[]? envelope = null;
         long size;
@@ -316,7 +351,7 @@ public sealed partial class MultiLayerCache
             // The entry's physical life counts from the load's start, so it never outlives an invalidation's mark.
             var physical = effective.FailSafe ? effective.RedisTtl + effective.FailSafeMaxDuration : effective.RedisTtl;
             var remainingMs = (long)Math.Min(physical.TotalMilliseconds, _options.MaxEntryLifetime.TotalMilliseconds) - ((nowUs - ticket.Stamp) / 1000);
-            redis = await _redis!.StoreAsync(key, envelope!, ticket.Stamp, remainingMs, synchronous).ConfigureAwait(false);
+            redis = await _redis!.StoreAsync(key, envelope!, ticket.Stamp, remainingMs, synchronous, lockToken).ConfigureAwait(false);
         }
 
         return new Stored(true, envelope, local, redis);
@@ -342,11 +377,14 @@ public sealed partial class MultiLayerCache
     /// </summary>
     private LocalWrite WriteLocal<T>(string key, T value, byte[]? envelope, long size, ulong[]? tagScopes, LoadTicket ticket, EffectiveOptions effective, TimeSpan freshFor, long epoch, bool fill)
     {
-        var logicalExpiry = Environment.TickCount64 + (long)Math.Max(0, freshFor.TotalMilliseconds);
+        var now = Environment.TickCount64;
+        var freshMs = (long)Math.Max(0, freshFor.TotalMilliseconds);
+        var logicalExpiry = now + freshMs;
+        var refreshTick = effective.EagerRefresh > 0 ? now + (long)(freshMs * effective.EagerRefresh) : long.MaxValue;
         var physical = effective.FailSafe ? freshFor + effective.FailSafeMaxDuration : freshFor;
         var entry = effective.Share
-            ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry)
-            : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry);
+            ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick)
+            : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick);
         entry.ValidatedEpoch = epoch;
         return _local!.SetIfNewer(key, entry, size, physical, (this, key, ticket, tagScopes, fill), static s => s.fill
             ? s.Item1._invalidation.MayFill(s.key, s.ticket, s.tagScopes)
@@ -369,9 +407,14 @@ public sealed partial class MultiLayerCache
         public LoadTicket Ticket { get; } = ticket;
     }
 
-    private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope);
+    /// <summary>
+    /// A load's result. <see cref="Background"/> is set when a stale value was served after a factory timeout while
+    /// the load goes on: it completes when that load has stored its value (or failed).
+    /// </summary>
+    private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope, Task? Background = null);
 
-    private readonly record struct Stale<T>(T Value, CacheTier Tier);
+    /// <summary>A value past its expiry that fail-safe may serve; the envelope gives followers their own copy.</summary>
+    private readonly record struct Stale<T>(T Value, CacheTier Tier, byte[]? Envelope);
 
     /// <summary>
     /// What a store did: whether the value was accepted for caching, the envelope it wrote (null when only L1 took a
@@ -379,5 +422,5 @@ public sealed partial class MultiLayerCache
     /// </summary>
     private readonly record struct Stored(bool Cached, byte[]? Envelope, bool Local, RedisStatus Redis);
 
-    private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope, bool Unavailable = false);
+    private readonly record struct RedisEntry<T>(bool Found, bool Fresh, T Value, byte[]? Envelope, bool Unavailable = false, long Stamp = 0);
 }

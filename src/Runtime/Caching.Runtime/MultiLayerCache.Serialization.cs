@@ -105,6 +105,11 @@ public sealed partial class MultiLayerCache
             SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false) || (options.Access & TierAccess.NoRedisWrite) != 0,
             FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
             FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
+            SoftTimeout: options.FactorySoftTimeout ?? profile?.FactorySoftTimeout ?? _options.FactorySoftTimeout ?? Timeout.InfiniteTimeSpan,
+            HardTimeout: options.FactoryHardTimeout ?? profile?.FactoryHardTimeout ?? _options.FactoryHardTimeout ?? Timeout.InfiniteTimeSpan,
+            EagerRefresh: options.EagerRefreshThreshold ?? profile?.EagerRefreshThreshold ?? _options.EagerRefreshThreshold ?? 0,
+            Jitter: options.JitterMaxDuration ?? profile?.JitterMaxDuration ?? _options.JitterMaxDuration,
+            DistributedLock: options.DistributedLock ?? profile?.DistributedLock ?? _options.DistributedLock,
             CacheNull: options.CacheNull,
             Tags: options.Tags,
             TagScopes: options.TagScopes,
@@ -134,6 +139,11 @@ public sealed partial class MultiLayerCache
         bool SkipRedis,
         bool FailSafe,
         TimeSpan FailSafeMaxDuration,
+        TimeSpan SoftTimeout,
+        TimeSpan HardTimeout,
+        double EagerRefresh,
+        TimeSpan Jitter,
+        bool DistributedLock,
         bool CacheNull,
         IReadOnlyList<string>? Tags,
         ulong[]? TagScopes,
@@ -145,5 +155,8 @@ public sealed partial class MultiLayerCache
         public bool SkipRedisRead { get; init; }
 
         public int MaxValueBytes { get; init; }
+
+        /// <summary>Whether a load needs the resilient path (timeouts or the distributed lock) instead of the plain one.</summary>
+        public bool Guarded => SoftTimeout != Timeout.InfiniteTimeSpan || HardTimeout != Timeout.InfiniteTimeSpan || DistributedLock;
     }
 }

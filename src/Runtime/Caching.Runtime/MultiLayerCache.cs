@@ -101,8 +101,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        if (TryGetLocal(key, options, out T value, out var refreshDue))
         {
+            if (refreshDue is not null && refreshDue.TryClaimRefresh())
+            {
+                StartEagerRefresh(key, state, factory, null, options, refreshDue);
+            }
+
             return new ValueTask<T>(value);
         }
 
@@ -115,8 +120,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        if (TryGetLocal(key, options, out T value, out var refreshDue))
         {
+            if (refreshDue is not null && refreshDue.TryClaimRefresh())
+            {
+                StartEagerRefresh(key, state, null, factory, options, refreshDue);
+            }
+
             return value;
         }
 
@@ -128,7 +138,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        if (TryGetLocal(key, options, out T value, out _))
         {
             return new ValueTask<CacheResult<T>>(new CacheResult<T>(true, value, CacheTier.Local));
         }
@@ -248,18 +258,22 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value)
+    // refreshDue: the entry, when the hit is past its eager-refresh point (only GetOrSet acts on it).
+    private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value, out LocalEntry? refreshDue)
     {
-        if (_local is not null && !options.SkipsLocalRead && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
+        var now = Environment.TickCount64;
+        if (_local is not null && !options.SkipsLocalRead && _local.TryGet(key, out var entry) && entry!.IsFresh(now)
             && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
             // counters when a metrics exporter collects, instead of being recorded on every call.
             Interlocked.Increment(ref _localHits);
+            refreshDue = now >= entry.RefreshTick ? entry : null;
             return true;
         }
 
         value = default!;
+        refreshDue = null;
         return false;
     }
 

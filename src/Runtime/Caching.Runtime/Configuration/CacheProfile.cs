@@ -17,4 +17,19 @@ public sealed class CacheProfile
 
     /// <summary>Fail-safe on/off.</summary>
     public bool? FailSafe { get; set; }
+
+    /// <summary>See <see cref="CacheEntryOptions.FactorySoftTimeout"/>.</summary>
+    public TimeSpan? FactorySoftTimeout { get; set; }
+
+    /// <summary>See <see cref="CacheEntryOptions.FactoryHardTimeout"/>.</summary>
+    public TimeSpan? FactoryHardTimeout { get; set; }
+
+    /// <summary>See <see cref="CacheEntryOptions.EagerRefreshThreshold"/>.</summary>
+    public double? EagerRefreshThreshold { get; set; }
+
+    /// <summary>See <see cref="CacheEntryOptions.JitterMaxDuration"/>.</summary>
+    public TimeSpan? JitterMaxDuration { get; set; }
+
+    /// <summary>See <see cref="CacheEntryOptions.DistributedLock"/>.</summary>
+    public bool? DistributedLock { get; set; }
 }

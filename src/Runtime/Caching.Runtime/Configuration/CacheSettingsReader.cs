@@ -61,6 +61,12 @@ internal static class CacheSettingsReader
         ReadDuration(section?["FailSafeMaxDuration"], "Cache:FailSafeMaxDuration", v => options.FailSafeMaxDuration = v);
         ReadDuration(section?["StaleSetWindow"], "Cache:StaleSetWindow", v => options.StaleSetWindow = v);
         ReadDuration(section?["MaxEntryLifetime"], "Cache:MaxEntryLifetime", v => options.MaxEntryLifetime = v);
+        ReadDuration(section?["FactorySoftTimeout"], "Cache:FactorySoftTimeout", v => options.FactorySoftTimeout = v);
+        ReadDuration(section?["FactoryHardTimeout"], "Cache:FactoryHardTimeout", v => options.FactoryHardTimeout = v);
+        ReadFraction(section?["EagerRefreshThreshold"], "Cache:EagerRefreshThreshold", v => options.EagerRefreshThreshold = v);
+        ReadDuration(section?["JitterMaxDuration"], "Cache:JitterMaxDuration", v => options.JitterMaxDuration = v);
+        ReadBool(section?["DistributedLock"], "Cache:DistributedLock", v => options.DistributedLock = v);
+        ReadDuration(section?["DistributedLockLease"], "Cache:DistributedLockLease", v => options.DistributedLockLease = v);
 
         if (section is not null)
         {
@@ -82,6 +88,11 @@ internal static class CacheSettingsReader
                 ReadBool(profileSection["SkipLocal"], path + ":SkipLocal", v => profile.SkipLocal = v);
                 ReadBool(profileSection["SkipRedis"], path + ":SkipRedis", v => profile.SkipRedis = v);
                 ReadBool(profileSection["FailSafe"], path + ":FailSafe", v => profile.FailSafe = v);
+                ReadDuration(profileSection["FactorySoftTimeout"], path + ":FactorySoftTimeout", v => profile.FactorySoftTimeout = v);
+                ReadDuration(profileSection["FactoryHardTimeout"], path + ":FactoryHardTimeout", v => profile.FactoryHardTimeout = v);
+                ReadFraction(profileSection["EagerRefreshThreshold"], path + ":EagerRefreshThreshold", v => profile.EagerRefreshThreshold = v);
+                ReadDuration(profileSection["JitterMaxDuration"], path + ":JitterMaxDuration", v => profile.JitterMaxDuration = v);
+                ReadBool(profileSection["DistributedLock"], path + ":DistributedLock", v => profile.DistributedLock = v);
                 options.Profiles[name] = profile;
             }
         }
@@ -117,6 +128,21 @@ internal static class CacheSettingsReader
         if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
             throw new CacheConfigurationException(name, text, "a whole number");
+        }
+
+        assign(value);
+    }
+
+    private static void ReadFraction(string? text, string name, Action<double> assign)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is <= 0 or >= 1)
+        {
+            throw new CacheConfigurationException(name, text, "a fraction between 0 and 1 (exclusive), such as 0.8");
         }
 
         assign(value);

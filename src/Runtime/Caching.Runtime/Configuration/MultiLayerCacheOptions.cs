@@ -54,6 +54,27 @@ public sealed class MultiLayerCacheOptions
     /// <summary>How long past its expiry a value may be served by fail-safe.</summary>
     public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Default <see cref="CacheEntryOptions.FactorySoftTimeout"/> (default: none, a caller waits for the source).</summary>
+    public TimeSpan? FactorySoftTimeout { get; set; }
+
+    /// <summary>Default <see cref="CacheEntryOptions.FactoryHardTimeout"/> (default: none).</summary>
+    public TimeSpan? FactoryHardTimeout { get; set; }
+
+    /// <summary>Default <see cref="CacheEntryOptions.EagerRefreshThreshold"/> (default: none, entries are reloaded after they expire).</summary>
+    public double? EagerRefreshThreshold { get; set; }
+
+    /// <summary>Default <see cref="CacheEntryOptions.JitterMaxDuration"/> (default: none).</summary>
+    public TimeSpan JitterMaxDuration { get; set; }
+
+    /// <summary>Default <see cref="CacheEntryOptions.DistributedLock"/> (default off: one load per key per node).</summary>
+    public bool DistributedLock { get; set; }
+
+    /// <summary>
+    /// How long a distributed load lock is held at most (default 10 s): a holder that dies or stalls releases the key
+    /// after this long, and another node loads. The other nodes wait for the holder's value at most this long.
+    /// </summary>
+    public TimeSpan DistributedLockLease { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The longest a load may run and still store its value (default 10 s). A removal's tombstone in Redis and this
     /// node's record of recent removals and run-time patterns last this long; a slower load returns its value uncached.
@@ -116,6 +137,20 @@ public sealed class MultiLayerCacheOptions
         Require(BreakerFailureThreshold > 0, "Cache:BreakerFailureThreshold", BreakerFailureThreshold, "a positive number");
         Require(BreakerDuration > TimeSpan.Zero, "Cache:BreakerDuration", BreakerDuration, "a positive duration");
         Require(FailSafeMaxDuration >= TimeSpan.Zero, "Cache:FailSafeMaxDuration", FailSafeMaxDuration, "a duration");
+        Require(FactorySoftTimeout is null || FactorySoftTimeout > TimeSpan.Zero, "Cache:FactorySoftTimeout", FactorySoftTimeout, "a positive duration");
+        Require(FactoryHardTimeout is null || FactoryHardTimeout > TimeSpan.Zero, "Cache:FactoryHardTimeout", FactoryHardTimeout, "a positive duration");
+        Require(EagerRefreshThreshold is null or (> 0 and < 1), "Cache:EagerRefreshThreshold", EagerRefreshThreshold, "a fraction between 0 and 1 (exclusive)");
+        Require(JitterMaxDuration >= TimeSpan.Zero, "Cache:JitterMaxDuration", JitterMaxDuration, "a duration");
+        Require(DistributedLockLease > TimeSpan.Zero, "Cache:DistributedLockLease", DistributedLockLease, "a positive duration");
+        foreach (var (name, profile) in Profiles)
+        {
+            var path = "Cache:Profiles:" + name;
+            Require(profile.FactorySoftTimeout is null || profile.FactorySoftTimeout > TimeSpan.Zero, path + ":FactorySoftTimeout", profile.FactorySoftTimeout, "a positive duration");
+            Require(profile.FactoryHardTimeout is null || profile.FactoryHardTimeout > TimeSpan.Zero, path + ":FactoryHardTimeout", profile.FactoryHardTimeout, "a positive duration");
+            Require(profile.EagerRefreshThreshold is null or (> 0 and < 1), path + ":EagerRefreshThreshold", profile.EagerRefreshThreshold, "a fraction between 0 and 1 (exclusive)");
+            Require(profile.JitterMaxDuration is null || profile.JitterMaxDuration >= TimeSpan.Zero, path + ":JitterMaxDuration", profile.JitterMaxDuration, "a duration");
+        }
+
         Require(StaleSetWindow > TimeSpan.Zero, "Cache:StaleSetWindow", StaleSetWindow, "a positive duration");
         Require(MaxEntryLifetime > TimeSpan.Zero, "Cache:MaxEntryLifetime", MaxEntryLifetime, "a positive duration");
         Require(InvalidationScopeCapacity >= 16, "Cache:InvalidationScopeCapacity", InvalidationScopeCapacity, "a number of at least 16");

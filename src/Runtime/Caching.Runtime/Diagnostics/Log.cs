@@ -132,6 +132,12 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Warning, "The Redis reference clock moved outside its error bounds (a clock step or a failover); this node's invalidation knowledge and L1 were reset.")]
     public static partial void ClockStepped(ILogger logger);
 
+    [LoggerMessage(30, LogLevel.Debug, "The cache's source did not answer within the factory timeout; a stale value from {Tier} was served while the load goes on in the background.")]
+    public static partial void FactoryTimedOutServingStale(ILogger logger, CacheTier tier);
+
+    [LoggerMessage(31, LogLevel.Debug, "Background load of key {Key} failed; the entry stays as it was until it expires.")]
+    public static partial void BackgroundLoadFailed(ILogger logger, string key, Exception exception);
+
     [LoggerMessage(14, LogLevel.Information, "Cache started: L1 {LocalState} ({LocalMb} MB), Redis {RedisState} at {Endpoint}, key prefix '{Prefix}'.")]
     public static partial void Started(ILogger logger, string localState, long localMb, string redisState, string endpoint, string prefix);
 }

@@ -5,9 +5,10 @@ namespace Caching.Internal;
 /// private copy from (mutable types), plus what the invalidation check needs: the stamp, the tag scopes, and the
 /// knowledge epoch at which the entry was last found valid (a hit re-checks only when that epoch moved).
 /// </summary>
-internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, ulong[]? tagScopes, long stamp, long logicalExpiryTick)
+internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, ulong[]? tagScopes, long stamp, long logicalExpiryTick, long refreshTick = long.MaxValue)
 {
     private long _validatedEpoch = long.MinValue;
+    private int _refreshClaimed;
 
     /// <summary>The shared instance, when the entry may be shared.</summary>
     public object? Value { get; } = value;
@@ -26,6 +27,9 @@ internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, u
     /// <summary><see cref="Environment.TickCount64"/> after which the entry is stale (served only by fail-safe).</summary>
     public long LogicalExpiryTick { get; } = logicalExpiryTick;
 
+    /// <summary><see cref="Environment.TickCount64"/> after which a hit also starts an eager refresh (never, by default).</summary>
+    public long RefreshTick { get; } = refreshTick;
+
     public long ValidatedEpoch
     {
         get => Volatile.Read(ref _validatedEpoch);
@@ -33,4 +37,7 @@ internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, u
     }
 
     public bool IsFresh(long nowTick) => nowTick < LogicalExpiryTick;
+
+    /// <summary>True for the one hit that starts this entry's eager refresh; a refreshed value comes as a new entry.</summary>
+    public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshClaimed, 1) == 0;
 }

@@ -37,6 +37,18 @@ internal sealed partial class RedisLayer
         return 1
         """;
 
+    // The store of a distributed-lock holder: only while it still holds the lock (KEYS[2] = its token), else a later
+    // holder may have stored already. Lock and value share a hash slot (LockKey).
+    private const string FencedStoreScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[4] then return 0 end
+        local head = redis.pcall('GETRANGE', KEYS[1], 0, 15)
+        if type(head) == 'string' and #head == 16 and string.byte(head, 1) == 202 and string.byte(head, 2) == 2 then
+          if struct.unpack('<i8', head, 9) >= tonumber(ARGV[2]) then return 0 end
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+        return 1
+        """;
+
     // A removal replaces the value with a tombstone stamped with its mark, unless a value stamped after the mark is
     // already there. Returns 1 when a value was removed.
     private const string TombstoneScript = """
@@ -71,8 +83,11 @@ internal sealed partial class RedisLayer
 
     private RedisKey ClockKey => _keyPrefix + "__clock";
 
-    /// <summary>Stores an entry unless a newer one or a later tombstone is already there.</summary>
-    public async ValueTask<RedisStatus> StoreAsync(string key, byte[] envelope, long stamp, long timeToLiveMs, bool synchronous)
+    /// <summary>
+    /// Stores an entry unless a newer one or a later tombstone is already there, and, with a
+    /// <paramref name="lockToken"/>, unless this node no longer holds the key's distributed load lock.
+    /// </summary>
+    public async ValueTask<RedisStatus> StoreAsync(string key, byte[] envelope, long stamp, long timeToLiveMs, bool synchronous, string? lockToken = null)
     {
         if (!_breaker.TryEnter())
         {
@@ -90,12 +105,13 @@ internal sealed partial class RedisLayer
                 return RedisStatus.Unavailable;
             }
 
-            RedisKey[] keys = [FullKey(key)];
-            RedisValue[] values = [envelope, stamp, Math.Max(1, timeToLiveMs)];
+            RedisKey[] keys = lockToken is null ? [FullKey(key)] : [FullKey(key), LockKey(key)];
+            RedisValue[] values = lockToken is null ? [envelope, stamp, Math.Max(1, timeToLiveMs)] : [envelope, stamp, Math.Max(1, timeToLiveMs), lockToken];
+            var script = lockToken is null ? StoreScript : FencedStoreScript;
             var database = connection.GetDatabase();
             var result = synchronous
-                ? database.ScriptEvaluate(StoreScript, keys, values)
-                : await database.ScriptEvaluateAsync(StoreScript, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
+                ? database.ScriptEvaluate(script, keys, values)
+                : await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
             activity?.SetTag("cache.stored", (long)result == 1);
             return (long)result == 1 ? RedisStatus.Done : RedisStatus.Refused;
