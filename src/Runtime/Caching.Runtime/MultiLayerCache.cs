@@ -278,7 +278,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     /// <summary>An L1 hit without starting a load: the HybridCache facade asks first and builds its tagged options only on a miss.</summary>
-    internal bool TryGetLocalHit<T>(string key, CacheEntryOptions options, out T value) => TryGetLocal(key, options, out value);
+    internal bool TryGetLocalHit<T>(string key, CacheEntryOptions options, out T value) => TryGetLocal(key, options, out value, out _);
 
     private void Count(CacheTier tier, long startTimestamp, string operation)
     {
