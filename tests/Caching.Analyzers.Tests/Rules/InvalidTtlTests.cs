@@ -55,4 +55,23 @@ public class InvalidTtlTests
             """);
         await Verify.VerifyAsync(source);
     }
+
+    [Fact]
+    public async Task Resilience_durations_and_the_eager_refresh_threshold_are_checked_like_ttls()
+    {
+        var source = Sources.Service("""
+                [Cached("user:{id}", FactorySoftTimeout = {|#0:"fast"|}, FactoryHardTimeout = "2s", JitterMaxDuration = {|#1:"5 min"|}, EagerRefreshThreshold = {|#2:1.5|})]
+                Task<UserProfile?> GetAsync(string id);
+
+                [Cached("ok:{id}", FactorySoftTimeout = "100ms", FactoryHardTimeout = "00:00:02", JitterMaxDuration = "30s", EagerRefreshThreshold = 0.9, DistributedLock = true)]
+                Task<UserProfile?> OkAsync(string id);
+            """);
+        const string expected = "is not a valid duration: expected a duration such as \"500ms\", \"30s\", \"5m\", \"1h\", \"1d\" or \"hh:mm:ss\"";
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.InvalidTtl).WithLocation(0).WithArguments("FactorySoftTimeout", "fast", "IUserService.GetAsync", expected),
+            Verify.Diagnostic(DiagnosticDescriptors.InvalidTtl).WithLocation(1).WithArguments("JitterMaxDuration", "5 min", "IUserService.GetAsync", expected),
+            Verify.Diagnostic(DiagnosticDescriptors.InvalidTtl).WithLocation(2)
+                .WithArguments("EagerRefreshThreshold", "1.5", "IUserService.GetAsync", "is not a fraction of the time to live: expected a number from 0 (no eager refresh) up to, not including, 1"));
+    }
 }

@@ -278,6 +278,32 @@ internal sealed class DecoratorEmitter
             lines.Add("    Profile = " + CodeText.Literal(cached.Profile) + ",");
         }
 
+        var resilience = cached.Resilience;
+        if (resilience.SoftTimeout is { } soft)
+        {
+            lines.Add("    FactorySoftTimeout = global::System.TimeSpan.FromTicks(" + soft.Ticks.ToString(CultureInfo.InvariantCulture) + "L), // " + soft.Text);
+        }
+
+        if (resilience.HardTimeout is { } hard)
+        {
+            lines.Add("    FactoryHardTimeout = global::System.TimeSpan.FromTicks(" + hard.Ticks.ToString(CultureInfo.InvariantCulture) + "L), // " + hard.Text);
+        }
+
+        if (resilience.EagerRefresh > 0)
+        {
+            lines.Add("    EagerRefreshThreshold = " + resilience.EagerRefresh.ToString("R", CultureInfo.InvariantCulture) + "d,");
+        }
+
+        if (resilience.Jitter is { } jitter)
+        {
+            lines.Add("    JitterMaxDuration = global::System.TimeSpan.FromTicks(" + jitter.Ticks.ToString(CultureInfo.InvariantCulture) + "L), // " + jitter.Text);
+        }
+
+        if (resilience.DistributedLock)
+        {
+            lines.Add("    DistributedLock = true,");
+        }
+
         if (cached.CacheNull)
         {
             lines.Add("    CacheNull = true,");

@@ -15,7 +15,14 @@ internal sealed record CachedModel(
     bool CacheNull,
     string Sharing,
     string SharingReason,
-    string? SchemaTag);
+    string? SchemaTag,
+    ResilienceModel Resilience);
+
+/// <summary>The resilience settings of <c>[Cached]</c> (timeouts, eager refresh, jitter, the distributed lock); all optional.</summary>
+internal sealed record ResilienceModel(DurationModel? SoftTimeout, DurationModel? HardTimeout, double EagerRefresh, DurationModel? Jitter, bool DistributedLock)
+{
+    public static ResilienceModel None { get; } = new(null, null, 0, null, false);
+}
 
 /// <summary>A TTL parsed at compile time.</summary>
 internal sealed record DurationModel(long Ticks, string Text);

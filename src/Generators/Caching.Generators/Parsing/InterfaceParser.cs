@@ -407,7 +407,9 @@ internal static class InterfaceParser
             return false;
         }
 
-        string? localTtl = null, redisTtl = null, profile = null;
+        string? localTtl = null, redisTtl = null, profile = null, softTimeout = null, hardTimeout = null, jitter = null;
+        var eagerRefresh = 0.0;
+        var distributedLock = false;
         var cacheNull = false;
         var sharing = 0;
         var tags = new List<TemplateModel>();
@@ -426,6 +428,21 @@ internal static class InterfaceParser
                     break;
                 case "CacheNull":
                     cacheNull = argument.Value.Value is true;
+                    break;
+                case "FactorySoftTimeout":
+                    softTimeout = argument.Value.Value as string;
+                    break;
+                case "FactoryHardTimeout":
+                    hardTimeout = argument.Value.Value as string;
+                    break;
+                case "JitterMaxDuration":
+                    jitter = argument.Value.Value as string;
+                    break;
+                case "EagerRefreshThreshold":
+                    eagerRefresh = argument.Value.Value is double fraction ? fraction : 0;
+                    break;
+                case "DistributedLock":
+                    distributedLock = argument.Value.Value is true;
                     break;
                 case "Sharing":
                     sharing = argument.Value.Value is int value ? value : 0;
@@ -446,8 +463,17 @@ internal static class InterfaceParser
             }
         }
 
-        if (!TryDuration(localTtl, "LocalTtl", out var local, out problem) || !TryDuration(redisTtl, "RedisTtl", out var redis, out problem))
+        if (!TryDuration(localTtl, "LocalTtl", out var local, out problem) || !TryDuration(redisTtl, "RedisTtl", out var redis, out problem)
+            || !TryDuration(softTimeout, "FactorySoftTimeout", out var soft, out problem) || !TryDuration(hardTimeout, "FactoryHardTimeout", out var hard, out problem)
+            || !TryDuration(jitter, "JitterMaxDuration", out var jitterModel, out problem))
         {
+            analyzerRule = "CACHE008";
+            return false;
+        }
+
+        if (eagerRefresh is < 0 or >= 1 || double.IsNaN(eagerRefresh) || soft is { Ticks: <= 0 } || hard is { Ticks: <= 0 })
+        {
+            problem = "EagerRefreshThreshold must be a fraction between 0 and 1, and factory timeouts positive";
             analyzerRule = "CACHE008";
             return false;
         }
@@ -475,7 +501,8 @@ internal static class InterfaceParser
             cacheNull,
             sharingName,
             reason,
-            ContainsTypeParameter(valueType) ? null : ValueShape.SchemaTag(valueType));
+            ContainsTypeParameter(valueType) ? null : ValueShape.SchemaTag(valueType),
+            new ResilienceModel(soft, hard, eagerRefresh, jitterModel, distributedLock));
         return true;
     }
 

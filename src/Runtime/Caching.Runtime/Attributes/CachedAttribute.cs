@@ -27,6 +27,21 @@ public sealed class CachedAttribute(string key) : Attribute
     /// <summary>Whether a <see langword="null"/> result is cached (default: it is not, and the next call asks the source again).</summary>
     public bool CacheNull { get; set; }
 
+    /// <summary>With a stale value at hand, how long a caller waits for the method before it gets the stale value (<see cref="CacheEntryOptions.FactorySoftTimeout"/>), as a duration like <see cref="LocalTtl"/>.</summary>
+    public string? FactorySoftTimeout { get; set; }
+
+    /// <summary>The longest a caller waits for the method (<see cref="CacheEntryOptions.FactoryHardTimeout"/>), as a duration like <see cref="LocalTtl"/>.</summary>
+    public string? FactoryHardTimeout { get; set; }
+
+    /// <summary>A fraction of the in-process time to live after which a hit starts one background refresh (<see cref="CacheEntryOptions.EagerRefreshThreshold"/>); 0: none.</summary>
+    public double EagerRefreshThreshold { get; set; }
+
+    /// <summary>Up to this much random extra time to live per store (<see cref="CacheEntryOptions.JitterMaxDuration"/>), as a duration like <see cref="LocalTtl"/>.</summary>
+    public string? JitterMaxDuration { get; set; }
+
+    /// <summary>One load per key across all nodes, through a lock in Redis (<see cref="CacheEntryOptions.DistributedLock"/>).</summary>
+    public bool DistributedLock { get; set; }
+
     /// <summary>
     /// Overrides the compile-time decision whether an in-process hit may return the shared instance
     /// (<see cref="ValueSharing.Share"/>) or must return a copy (<see cref="ValueSharing.Copy"/>).
