@@ -18,9 +18,7 @@ public sealed class FactoryTimeoutTests(RedisFixture fixture) : IClassFixture<Re
         var prefix = CacheFactory.UniquePrefix("soft");
         await using var node = CacheFactory.Create(fixture.Redis, prefix);
         await using var other = CacheFactory.Create(fixture.Redis, prefix);
-        var expiring = new CacheEntryOptions { LocalTtl = ShortTtl, RedisTtl = ShortTtl, FailSafe = true, FailSafeMaxDuration = TimeSpan.FromMinutes(5) };
-        await node.SetAsync("k", "old", expiring);
-        await Task.Delay(ShortTtl * 2);
+        await SeedExpiredAsync(node);
 
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
@@ -49,9 +47,7 @@ public sealed class FactoryTimeoutTests(RedisFixture fixture) : IClassFixture<Re
     public async Task Without_a_soft_timeout_the_caller_waits_for_the_source_even_with_a_stale_value()
     {
         await using var node = CacheFactory.Create(fixture.Redis, CacheFactory.UniquePrefix("nosoft"));
-        var expiring = new CacheEntryOptions { LocalTtl = ShortTtl, RedisTtl = ShortTtl, FailSafe = true, FailSafeMaxDuration = TimeSpan.FromMinutes(5) };
-        await node.SetAsync("k", "old", expiring);
-        await Task.Delay(ShortTtl * 2);
+        var expiring = await SeedExpiredAsync(node);
 
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var call = node.GetOrSetAsync("k", async _ => { await gate.Task; return "new"; }, expiring).AsTask();
@@ -83,9 +79,7 @@ public sealed class FactoryTimeoutTests(RedisFixture fixture) : IClassFixture<Re
     public async Task A_hard_timeout_with_a_stale_value_serves_it()
     {
         await using var node = CacheFactory.Create(fixture.Redis, CacheFactory.UniquePrefix("hardstale"));
-        var expiring = new CacheEntryOptions { LocalTtl = ShortTtl, RedisTtl = ShortTtl, FailSafe = true, FailSafeMaxDuration = TimeSpan.FromMinutes(5) };
-        await node.SetAsync("k", "old", expiring);
-        await Task.Delay(ShortTtl * 2);
+        await SeedExpiredAsync(node);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hard = new CacheEntryOptions { FailSafe = true, FactoryHardTimeout = TimeSpan.FromMilliseconds(150) };
 
@@ -117,6 +111,15 @@ public sealed class FactoryTimeoutTests(RedisFixture fixture) : IClassFixture<Re
         Assert.Throws<ArgumentOutOfRangeException>(() => new CacheEntryOptions { JitterMaxDuration = TimeSpan.FromSeconds(-1) });
         var options = new MultiLayerCacheOptions { EagerRefreshThreshold = 0 };
         Assert.Equal("Cache:EagerRefreshThreshold", Assert.Throws<CacheConfigurationException>(options.Validate).Setting);
+    }
+
+    /// <summary>Stores "old" under k with fail-safe and lets it expire: a stale value the source's timeouts may fall back on.</summary>
+    private static async Task<CacheEntryOptions> SeedExpiredAsync(MultiLayerCache node)
+    {
+        var expiring = new CacheEntryOptions { LocalTtl = ShortTtl, RedisTtl = ShortTtl, FailSafe = true, FailSafeMaxDuration = TimeSpan.FromMinutes(5) };
+        await node.SetAsync("k", "old", expiring);
+        await Task.Delay(ShortTtl * 2);
+        return expiring;
     }
 
     internal static async Task<T> Eventually<T>(Func<Task<T>> read, T expected)

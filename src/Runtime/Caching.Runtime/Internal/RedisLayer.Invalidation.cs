@@ -39,15 +39,7 @@ internal sealed partial class RedisLayer
 
     // The store of a distributed-lock holder: only while it still holds the lock (KEYS[2] = its token), else a later
     // holder may have stored already. Lock and value share a hash slot (LockKey).
-    private const string FencedStoreScript = """
-        if redis.call('GET', KEYS[2]) ~= ARGV[4] then return 0 end
-        local head = redis.pcall('GETRANGE', KEYS[1], 0, 15)
-        if type(head) == 'string' and #head == 16 and string.byte(head, 1) == 202 and string.byte(head, 2) == 2 then
-          if struct.unpack('<i8', head, 9) >= tonumber(ARGV[2]) then return 0 end
-        end
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-        return 1
-        """;
+    private const string FencedStoreScript = "if redis.call('GET', KEYS[2]) ~= ARGV[4] then return 0 end\n" + StoreScript;
 
     // A removal replaces the value with a tombstone stamped with its mark, unless a value stamped after the mark is
     // already there. Returns 1 when a value was removed.
