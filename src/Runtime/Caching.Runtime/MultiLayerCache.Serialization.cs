@@ -92,19 +92,14 @@ public sealed partial class MultiLayerCache
 
     private EffectiveOptions Resolve<T>(CacheEntryOptions options)
     {
-        CacheProfile? profile = null;
-        if (options.Profile is { } name && !_options.Profiles.TryGetValue(name, out profile))
-        {
-            throw new CacheConfigurationException($"Cache:Profiles:{name}", null, $"a profile named '{name}' in configuration (known: {string.Join(", ", _options.Profiles.Keys)})");
-        }
-
+        var settings = SettingsFor(options);
         return new EffectiveOptions(
-            LocalTtl: options.LocalTtl ?? profile?.LocalTtl ?? _options.LocalTtl,
-            RedisTtl: options.RedisTtl ?? profile?.RedisTtl ?? _options.RedisTtl,
-            SkipLocal: options.SkipLocal || (profile?.SkipLocal ?? false),
-            SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false),
-            FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
-            FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
+            LocalTtl: settings.LocalTtl,
+            RedisTtl: settings.RedisTtl,
+            SkipLocal: settings.SkipLocal,
+            SkipRedis: settings.SkipRedis,
+            FailSafe: settings.FailSafe,
+            FailSafeMaxDuration: settings.FailSafeMaxDuration,
             CacheNull: options.CacheNull,
             Tags: options.Tags,
             TagScopes: options.TagScopes,

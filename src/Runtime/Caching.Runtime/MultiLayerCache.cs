@@ -5,6 +5,8 @@ using Caching.Internal;
 using Caching.Invalidation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Caching;
 
@@ -31,6 +33,8 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly ConcurrentDictionary<(Type Type, string? Schema), TypeEntry> _types = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
+    private readonly IDisposable? _settingsSubscription;
+    private volatile CacheSettings _settings;
 
     private long _localHits;
     private long _redisHits;
@@ -50,12 +54,17 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
     }
 
-    /// <summary>The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with <c>AddIndexedCachePatterns</c>.</summary>
-    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider)
+    /// <summary>
+    /// The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with
+    /// <c>AddIndexedCachePatterns</c>, <paramref name="sharedConnection"/> the application's multiplexer when the cache
+    /// shares it, and <paramref name="monitor"/> reports reloads of the settings that follow them (<see cref="CacheSettings"/>).
+    /// </summary>
+    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider, IConnectionMultiplexer? sharedConnection = null, IOptionsMonitor<MultiLayerCacheOptions>? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _settings = CacheSettings.From(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _serializer = options.Serializer ?? new SystemTextJsonCacheSerializer(options.JsonOptions);
@@ -67,13 +76,20 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _metrics = new CacheMetrics(meterFactory, Stats, () => _local?.SizeBytes ?? 0, () => _local?.SizeLimitBytes ?? 0);
         if (options.RedisEnabled)
         {
-            _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
+            _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time, sharedConnection);
         }
 
         _invalidation = new InvalidationCoordinator(options, PatternIndex.Create(options.IndexedPatterns.Concat(indexedPatterns)), _local, _redis, _logger, _metrics, _time, _instanceId);
         _knowledge = _invalidation.Knowledge;
         _metrics.ObservePending(() => _invalidation.PendingCount, () => _invalidation.PendingCollapses);
-        Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);
+        Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", _redis?.Endpoint ?? "-", options.KeyPrefix);
+        _settingsSubscription = monitor?.OnChange((changed, name) =>
+        {
+            if (name is null || name == Microsoft.Extensions.Options.Options.DefaultName)
+            {
+                ApplySettings(changed);
+            }
+        });
     }
 
     /// <summary>The settings this cache runs with.</summary>
@@ -95,7 +111,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        var settings = SettingsFor(options);
+        if (!settings.Enabled)
+        {
+            return Bypass(state, factory, cancellationToken);
+        }
+
+        if (TryGetLocal(key, settings, out T value))
         {
             return new ValueTask<T>(value);
         }
@@ -109,7 +131,18 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        var settings = SettingsFor(options);
+        if (!settings.Enabled)
+        {
+            if (state is ITierObserver observer)
+            {
+                observer.Served(CacheTier.Source);
+            }
+
+            return factory(state);
+        }
+
+        if (TryGetLocal(key, settings, out T value))
         {
             return value;
         }
@@ -122,7 +155,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value))
+        var settings = SettingsFor(options);
+        if (!settings.Enabled)
+        {
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(false, default, CacheTier.None));
+        }
+
+        if (TryGetLocal(key, settings, out T value))
         {
             return new ValueTask<CacheResult<T>>(new CacheResult<T>(true, value, CacheTier.Local));
         }
@@ -134,7 +173,15 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public async ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var effective = Resolve<T>(options ?? DefaultEntryOptions) with { CacheNull = true };
+        options ??= DefaultEntryOptions;
+        if (!SettingsFor(options).Enabled)
+        {
+            // Caching is off, but Set still means replace: the old value must not come back when it is turned on again.
+            await _invalidation.RemoveKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var effective = Resolve<T>(options) with { CacheNull = true };
 
         // A value the caller writes is newer than any load of the key in flight: its stamp makes them lose to it in
         // L1 and in Redis. It is not an invalidation of itself: the other nodes only drop their older copies.
@@ -231,6 +278,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        _settingsSubscription?.Dispose();
         await _invalidation.DisposeAsync().ConfigureAwait(false);
         if (_redis is not null)
         {
@@ -242,9 +290,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value)
+    private bool TryGetLocal<T>(string key, EntrySettings settings, out T value)
     {
-        if (_local is not null && !options.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
+        if (_local is not null && !settings.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
             && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
@@ -282,4 +330,34 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     private static long Timestamp() => Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// What <paramref name="options"/> come to under the current settings: on the hot path one reference comparison,
+    /// since the options remember their last resolution; a reload makes every options instance resolve once again.
+    /// </summary>
+    private EntrySettings SettingsFor(CacheEntryOptions options)
+    {
+        var settings = _settings;
+        var known = options.Settings;
+        if (known is not null && ReferenceEquals(known.Source, settings))
+        {
+            return known;
+        }
+
+        // Racing callers may both resolve; either result is right, and the write of a reference is atomic.
+        known = settings.For(options);
+        options.Settings = known;
+        return known;
+    }
+
+    /// <summary>A kill switch is on: the source answers, with the caller's token, and nothing is read or written.</summary>
+    private static ValueTask<T> Bypass<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    {
+        if (state is ITierObserver observer)
+        {
+            observer.Served(CacheTier.Source);
+        }
+
+        return factory(state, cancellationToken);
+    }
 }
