@@ -1,4 +1,5 @@
 using Caching.Runtime.Tests.Infrastructure;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -103,6 +104,47 @@ public sealed class SharedConnectionTests(RedisFixture fixture) : IClassFixture<
 
         Assert.Contains(logger.Entries, e => e.Id.Id == 44 && e.Message.Contains(fixture.Redis.Endpoint, StringComparison.Ordinal));
         Assert.Contains(logger.Entries, e => e.Id.Id == 45 && e.Level == LogLevel.Warning);
+    }
+
+    /// <summary>The README's "Coming from IDistributedCache" wiring, as written there.</summary>
+    [Fact]
+    public async Task An_app_moving_from_IDistributedCache_keeps_it_working_on_the_one_connection_the_cache_shares()
+    {
+        var prefix = CacheFactory.UniquePrefix("migrate");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = fixture.Redis.ConnectionString + ",name=the-app",
+            ["Cache:KeyPrefix"] = prefix,
+        }).Build();
+        var services = new ServiceCollection();
+
+        // From the README:
+        var redis = await ConnectionMultiplexer.ConnectAsync(configuration.GetConnectionString("redis")!);
+        services.AddSingleton<IConnectionMultiplexer>(redis);
+        services.AddStackExchangeRedisCache(o => o.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(redis));
+        services.AddMultiLayerCache(configuration);
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var distributed = provider.GetRequiredService<IDistributedCache>();
+            var cache = provider.GetRequiredService<IMultiLayerCache>();
+            await distributed.SetStringAsync("session:1", "kept");
+            Assert.Equal("v", await cache.GetOrSetAsync("user:1", _ => new ValueTask<string>("v")));
+
+            Assert.Equal("kept", await distributed.GetStringAsync("session:1"));
+            Assert.True((await cache.GetAsync<string>("user:1", new CacheEntryOptions { SkipLocal = true })).Found);
+            Assert.Equal(2, await ClientsAsync("the-app"));
+            Assert.Equal(0, await ClientsAsync(prefix + "-cache"));
+
+            await provider.GetRequiredService<MultiLayerCache>().DisposeAsync();
+            Assert.True(redis.IsConnected);
+            Assert.Equal("kept", await distributed.GetStringAsync("session:1"));
+        }
+
+        // Microsoft's RedisCache, unlike this cache, closes the multiplexer its factory returned when the container
+        // disposes it (Microsoft.Extensions.Caching.StackExchangeRedis 10.0); the README says so.
+        Assert.False(redis.IsConnected);
+        await redis.DisposeAsync();
     }
 
     private ServiceProvider Provider(IConnectionMultiplexer app, string prefix, string? useRegistered = null, string? connection = null, ListLogger<MultiLayerCache>? logger = null)
