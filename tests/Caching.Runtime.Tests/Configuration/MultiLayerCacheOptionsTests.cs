@@ -51,6 +51,9 @@ public sealed class MultiLayerCacheOptionsTests
         { "Cache:BreakerFailureThreshold", o => o.BreakerFailureThreshold = 0 },
         { "Cache:BreakerDuration", o => o.BreakerDuration = TimeSpan.Zero },
         { "Cache:FailSafeMaxDuration", o => o.FailSafeMaxDuration = TimeSpan.FromSeconds(-1) },
+        { "Cache:Profiles:fast:LocalTtl", o => o.Profiles["fast"] = new CacheProfile { LocalTtl = TimeSpan.Zero } },
+        { "Cache:Profiles:fast:RedisTtl", o => o.Profiles["fast"] = new CacheProfile { RedisTtl = TimeSpan.FromSeconds(-5) } },
+        { "Cache:Methods:IUserService.ListAsync:LocalTtl", o => o.Methods["IUserService.ListAsync"] = new CacheProfile { LocalTtl = TimeSpan.Zero } },
     };
 
     [Theory]
