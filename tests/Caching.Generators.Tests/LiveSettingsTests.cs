@@ -2,6 +2,7 @@ using Caching.Generators.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Caching.Generators.Tests;
@@ -112,9 +113,29 @@ public sealed class LiveSettingsTests(RedisFixture redis) : IClassFixture<RedisF
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_misspelt_kill_switch_is_a_warning_naming_it_at_startup_and_on_reload()
+    {
+        using var consumer = ConsumerAssembly.Compile(Consumer);
+        var logs = new Logs();
+        using var host = await StartAsync(consumer, Pods.UniquePrefix("typo"), """{ "Cache": { "Profiles": { "reports": { } }, "Methods": { "IReports.MonthlyAsnyc": { "Enabled": false } } } }""", logs);
+
+        Assert.Equal("jan #1", await Call(consumer, host, "MonthlyAsync", "jan"));
+        Assert.Equal("jan #1", await Call(consumer, host, "MonthlyAsync", "jan"));
+        Assert.Contains(logs.Warnings, w => w.StartsWith("Cache:Methods:IReports.MonthlyAsnyc: no cached method has this name", StringComparison.Ordinal));
+
+        var before = logs.Warnings.Count;
+        await RewriteAsync(host, """{ "Cache": { "Profiles": { "reports": { } }, "Methods": { "ireports.monthlyasync": { "Enabled": false }, "IReports.Dayly": { "LocalTtl": "1m" } } } }""");
+
+        Assert.Equal("jan #2", await Call(consumer, host, "MonthlyAsync", "jan"));
+        Assert.True(logs.Warnings.Count == before + 1, string.Join("\n", logs.Warnings));
+        Assert.Equal("Cache:Methods:IReports.Dayly: no cached method has this name", Assert.Single(logs.Warnings.Skip(before)).Split(", so")[0]);
+        await host.StopAsync();
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<IHost> StartAsync(ConsumerAssembly consumer, string prefix, string appsettings)
+    private async Task<IHost> StartAsync(ConsumerAssembly consumer, string prefix, string appsettings, Logs? logs = null)
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "appsettings.json"), appsettings);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory, DisableDefaults = true });
@@ -125,6 +146,11 @@ public sealed class LiveSettingsTests(RedisFixture redis) : IClassFixture<RedisF
             ["Cache:RedisConnection"] = redis.Server.ConnectionString,
             ["Cache:RedisTimeout"] = "2s",
         });
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddMultiLayerCache(builder.Configuration);
         consumer.Assembly.GetType("Consumer.Setup", throwOnError: true)!.GetMethod("Register")!.Invoke(null, [builder.Services]);
         var host = builder.Build();
@@ -137,6 +163,33 @@ public sealed class LiveSettingsTests(RedisFixture redis) : IClassFixture<RedisF
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "appsettings.json"), appsettings);
         ((IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>()).Reload();
+    }
+
+    /// <summary>The warnings a host logs, in order.</summary>
+    private sealed class Logs : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyList<string> Warnings => [.. _warnings];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+            {
+                _warnings.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private static Task<string> Call(ConsumerAssembly consumer, IHost host, string method, object argument) =>

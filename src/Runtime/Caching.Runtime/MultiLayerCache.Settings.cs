@@ -9,15 +9,18 @@ namespace Caching;
 /// </summary>
 public sealed partial class MultiLayerCache
 {
+    private string _restartOnlyReported = string.Empty;
+
     /// <summary>Takes the reloaded options (already validated by the options system) from the next call on.</summary>
     internal void ApplySettings(MultiLayerCacheOptions reloaded)
     {
         _settings = CacheSettings.From(reloaded);
         Log.SettingsReloaded(_logger);
-        var needRestart = RestartOnlyChanges(_options, reloaded);
-        if (needRestart.Count > 0)
+        // Once per change of the set: one reload can signal twice (its provider and the configuration root).
+        var needRestart = string.Join(", ", RestartOnlyChanges(_options, reloaded));
+        if (Interlocked.Exchange(ref _restartOnlyReported, needRestart) != needRestart && needRestart.Length > 0)
         {
-            Log.SettingsNeedRestart(_logger, string.Join(", ", needRestart));
+            Log.SettingsNeedRestart(_logger, needRestart);
         }
     }
 

@@ -115,6 +115,41 @@ public sealed class OptionsWiringTests
         Assert.Single(services, d => d.ServiceType == typeof(MultiLayerCache));
     }
 
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public void A_Cache_Methods_entry_no_declared_method_has_is_a_warning_once_names_are_declared(bool declare, int warnings)
+    {
+        var logger = new Infrastructure.ListLogger<MultiLayerCache>();
+        var services = new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new OneLoggerFactory(logger))
+            .AddMultiLayerCache(Config(new() { ["Cache:RedisEnabled"] = "false", ["Cache:Methods:Reports.Montly:Enabled"] = "false", ["Cache:Methods:reports.daily:Enabled"] = "false" }));
+        if (declare)
+        {
+            services.AddCachedMethods("Reports.Monthly", "Reports.Daily");
+        }
+
+        using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<MultiLayerCache>();
+
+        var found = logger.Entries.Where(e => e.Id.Id == 46).ToList();
+        Assert.Equal(warnings, found.Count);
+        Assert.All(found, e => Assert.StartsWith("Cache:Methods:Reports.Montly: no cached method", e.Message, StringComparison.Ordinal));
+    }
+
+    private sealed class OneLoggerFactory(Microsoft.Extensions.Logging.ILogger logger) : Microsoft.Extensions.Logging.ILoggerFactory
+    {
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider)
+        {
+        }
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => logger;
+
+        public void Dispose()
+        {
+        }
+    }
+
     private static IConfigurationRoot Config(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 

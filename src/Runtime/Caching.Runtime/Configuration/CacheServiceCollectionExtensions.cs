@@ -144,6 +144,22 @@ public static class CacheServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Declares names that <c>Cache:Methods:{name}</c> entries may use (<see cref="CacheEntryOptions.Method"/>), so an
+    /// entry that matches none, such as a misspelt kill switch, is logged as a warning at startup and on every reload
+    /// instead of silently doing nothing. The generated <c>AddCachingDecorators</c> calls it with every cached method;
+    /// call it for the names your own code sets. Without any declared name nothing is checked.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="methods">The names, such as <c>IUserService.GetProfileAsync</c> (matched ignoring case).</param>
+    public static IServiceCollection AddCachedMethods(this IServiceCollection services, params string[] methods)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(methods);
+        services.AddSingleton(new CachedMethodNames([.. methods]));
+        return services;
+    }
+
     private sealed record IndexedCachePatterns(string[] Patterns);
 
     /// <summary>Creates the cache when the host starts, so Redis is connected (or reported unreachable) before the first request.</summary>

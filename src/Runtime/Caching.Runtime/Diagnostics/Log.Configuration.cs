@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Warning, "Redis: the cache shares the application's IConnectionMultiplexer ({Endpoint}), so CACHE_REDIS_CONNECTION / Cache:RedisConnection is ignored. Set Cache:UseRegisteredConnection=false to connect separately.")]
     public static partial void ConfiguredConnectionIgnored(ILogger logger, string endpoint);
+
+    [LoggerMessage(46, LogLevel.Warning, "{Entries}: no cached method has this name, so the entry changes nothing. Names are the interface's simple name and the method's, such as IUserService.GetProfileAsync.")]
+    public static partial void UnknownMethods(ILogger logger, string entries);
 }
