@@ -18,7 +18,9 @@ namespace Caching;
 /// </summary>
 public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable, IDisposable
 {
-    private static readonly CacheEntryOptions DefaultEntryOptions = new();
+    // Per cache, not static: entry options remember their resolution under one cache's settings (SettingsFor), and
+    // callers passing no options to two caches in one process would otherwise make each resolve again every call.
+    private readonly CacheEntryOptions _defaultEntryOptions = new();
 
     private readonly MultiLayerCacheOptions _options;
     private readonly ILogger _logger;
@@ -92,7 +94,11 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         });
     }
 
-    /// <summary>The settings this cache runs with.</summary>
+    /// <summary>
+    /// The settings this cache was created with. Registered through <c>AddMultiLayerCache(configuration)</c>, the
+    /// reloadable part (profiles, <c>Cache:Methods</c>, default TTLs, fail-safe) follows configuration reloads
+    /// without changing this instance; read the current values from <c>IOptionsMonitor&lt;MultiLayerCacheOptions&gt;</c>.
+    /// </summary>
     public MultiLayerCacheOptions Options => _options;
 
     /// <summary>True when Redis is enabled, connected, and not skipped by the circuit breaker.</summary>
@@ -110,7 +116,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        options ??= DefaultEntryOptions;
+        options ??= _defaultEntryOptions;
         var settings = SettingsFor(options);
         if (!settings.Enabled)
         {
@@ -130,7 +136,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        options ??= DefaultEntryOptions;
+        options ??= _defaultEntryOptions;
         var settings = SettingsFor(options);
         if (!settings.Enabled)
         {
@@ -154,7 +160,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public ValueTask<CacheResult<T>> GetAsync<T>(string key, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        options ??= DefaultEntryOptions;
+        options ??= _defaultEntryOptions;
         var settings = SettingsFor(options);
         if (!settings.Enabled)
         {
@@ -173,7 +179,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public async ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        options ??= DefaultEntryOptions;
+        options ??= _defaultEntryOptions;
         if (!SettingsFor(options).Enabled)
         {
             // Caching is off, but Set still means replace: the old value must not come back when it is turned on again.

@@ -110,9 +110,6 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     public static string FirstEndpoint(IConnectionMultiplexer connection) =>
         connection.GetEndPoints() is { Length: > 0 } endpoints ? EndPointCollection.ToString(endpoints[0]) : "(no endpoint)";
 
-    /// <summary>True when the connection is the application's, not the cache's own.</summary>
-    public bool IsShared => _shared is not null;
-
     public string ChannelName => _channel.ToString();
 
     public RedisKey FullKey(string key) => _keyPrefix + key;
