@@ -266,7 +266,8 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             }
             catch (Exception exception) when (IsRedisFailure(exception))
             {
-                // Redis is gone or slow: the server drops the subscription with the connection, or its owner's next reconnect does not renew it.
+                // Redis is gone or slow: the unsubscription is abandoned. Nothing reads the channel's queue any more, and
+                // the handlers that fed this cache are already detached.
             }
 
             return;
