@@ -117,13 +117,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= _defaultEntryOptions;
-        var settings = SettingsFor(options);
-        if (!settings.Enabled)
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
         {
             return Bypass(state, factory, cancellationToken);
         }
 
-        if (TryGetLocal(key, settings, out T value))
+        if (TryGetLocal(key, settings?.SkipLocal ?? options.SkipLocal, out T value))
         {
             return new ValueTask<T>(value);
         }
@@ -137,8 +137,8 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         options ??= _defaultEntryOptions;
-        var settings = SettingsFor(options);
-        if (!settings.Enabled)
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
         {
             if (state is ITierObserver observer)
             {
@@ -148,7 +148,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
             return factory(state);
         }
 
-        if (TryGetLocal(key, settings, out T value))
+        if (TryGetLocal(key, settings?.SkipLocal ?? options.SkipLocal, out T value))
         {
             return value;
         }
@@ -161,13 +161,13 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         options ??= _defaultEntryOptions;
-        var settings = SettingsFor(options);
-        if (!settings.Enabled)
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
         {
             return new ValueTask<CacheResult<T>>(new CacheResult<T>(false, default, CacheTier.None));
         }
 
-        if (TryGetLocal(key, settings, out T value))
+        if (TryGetLocal(key, settings?.SkipLocal ?? options.SkipLocal, out T value))
         {
             return new ValueTask<CacheResult<T>>(new CacheResult<T>(true, value, CacheTier.Local));
         }
@@ -296,9 +296,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private bool TryGetLocal<T>(string key, EntrySettings settings, out T value)
+    private bool TryGetLocal<T>(string key, bool skipLocal, out T value)
     {
-        if (_local is not null && !settings.SkipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
+        if (_local is not null && !skipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(Environment.TickCount64)
             && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
@@ -355,6 +355,14 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         options.Settings = known;
         return known;
     }
+
+    /// <summary>
+    /// What an L1 hit needs to know, or null when the options name no method and no profile: configuration can then
+    /// neither turn them off nor skip L1 for them, so options built per call (an adapter's, a caller's) cost an L1 hit
+    /// nothing more than before. The miss path resolves them in full.
+    /// </summary>
+    private EntrySettings? HitSettings(CacheEntryOptions options) =>
+        options.Method is null && options.Profile is null ? null : SettingsFor(options);
 
     /// <summary>A kill switch is on: the source answers, with the caller's token, and nothing is read or written.</summary>
     private static ValueTask<T> Bypass<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
