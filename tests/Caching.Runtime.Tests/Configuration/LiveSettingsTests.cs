@@ -83,7 +83,8 @@ public sealed class LiveSettingsTests(RedisFixture fixture) : IClassFixture<Redi
     {
         var prefix = CacheFactory.UniquePrefix("ttl");
         await using var app = App(new() { ["Cache:Profiles:reports:RedisTtl"] = "1h", ["Cache:FailSafe"] = "false" }, fixture.Redis, prefix);
-        Assert.True(await app.Cache.ProbeRedisAsync());
+        // Connected, subscribed and calibrated; beside other tests one probe's patience may not be enough.
+        await Eventually.HoldsAsync(async () => await app.Cache.ProbeRedisAsync(), TimeSpan.FromSeconds(10), "the cache serving from Redis");
         await using var redis = await fixture.Redis.ConnectAsync();
         var source = new Source();
 
