@@ -142,7 +142,10 @@ public sealed class ObservabilityTests(RedisFixture fixture) : IClassFixture<Red
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CACHE_LOCAL_TTL"] = "5 minutes" }).Build();
 
-        var error = Assert.Throws<CacheConfigurationException>(() => new ServiceCollection().AddMultiLayerCache(configuration));
+        using var provider = new ServiceCollection().AddMultiLayerCache(configuration).BuildServiceProvider();
+
+        // The options system reads the configuration when the cache is first needed (a host: when it starts).
+        var error = Assert.Throws<CacheConfigurationException>(() => provider.GetRequiredService<IMultiLayerCache>());
 
         Assert.Equal("CACHE_LOCAL_TTL", error.Setting);
         Assert.Contains("CACHE_LOCAL_TTL", error.Message, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
         var registrations = all
             .Select(static (models, _) => models
                 .Where(m => m.IsDecorated)
-                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey, IndexedPatternText.Of(m), ProfileUses(m)))
+                .Select(m => new RegistrationModel(m.FullyQualifiedName, m.UnboundName, m.FullyQualifiedDecoratorName, m.UnboundDecoratorName, m.IsGeneric, m.InnerServiceKey, IndexedPatternText.Of(m), ProfileUses(m), MethodNames(m)))
                 .ToEquatableArray())
             .WithTrackingName(TrackingNames.Registrations);
 
@@ -63,6 +63,12 @@ public sealed class CachingDecoratorGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static EquatableArray<string> MethodNames(InterfaceModel model) => model.Methods
+        .Where(m => m.Cached is not null)
+        .Select(m => m.Cached!.Method)
+        .Distinct()
+        .ToEquatableArray();
 
     private static EquatableArray<ProfileUse> ProfileUses(InterfaceModel model) => model.Methods
         .Where(m => m.Cached?.Profile is not null)

@@ -78,6 +78,17 @@ public sealed class CacheEntryOptions
     /// <summary>A named profile from configuration supplying the values not set here.</summary>
     public string? Profile { get; init; }
 
+    /// <summary>
+    /// The name configuration knows these entries by: <c>Cache:Methods:{Method}:Enabled=false</c> turns caching off for
+    /// them, <c>Cache:Methods:{Method}:LocalTtl</c> (and the other <see cref="CacheProfile"/> values) override these
+    /// options, through configuration reloads. Generated decorators set it to the declaring interface's simple name
+    /// and the method's name, such as <c>IUserService.GetProfileAsync</c>.
+    /// </summary>
+    public string? Method { get; init; }
+
+    /// <summary>What these options resolved to under the cache's current settings; replaced when they are reloaded.</summary>
+    internal EntrySettings? Settings { get; set; }
+
     /// <summary>Whether an in-process hit shares the cached instance or returns a copy.</summary>
     public ValueSharing Sharing { get; init; }
 

@@ -92,24 +92,19 @@ public sealed partial class MultiLayerCache
 
     private EffectiveOptions Resolve<T>(CacheEntryOptions options)
     {
-        CacheProfile? profile = null;
-        if (options.Profile is { } name && !_options.Profiles.TryGetValue(name, out profile))
-        {
-            throw new CacheConfigurationException($"Cache:Profiles:{name}", null, $"a profile named '{name}' in configuration (known: {string.Join(", ", _options.Profiles.Keys)})");
-        }
-
+        var settings = SettingsFor(options);
         return new EffectiveOptions(
-            LocalTtl: options.LocalTtl ?? profile?.LocalTtl ?? _options.LocalTtl,
-            RedisTtl: options.RedisTtl ?? profile?.RedisTtl ?? _options.RedisTtl,
-            SkipLocal: options.SkipLocal || (profile?.SkipLocal ?? false) || (options.Access & TierAccess.NoLocalWrite) != 0,
-            SkipRedis: options.SkipRedis || (profile?.SkipRedis ?? false) || (options.Access & TierAccess.NoRedisWrite) != 0,
-            FailSafe: options.FailSafe ?? profile?.FailSafe ?? _options.FailSafe,
-            FailSafeMaxDuration: options.FailSafeMaxDuration ?? _options.FailSafeMaxDuration,
-            SoftTimeout: options.FactorySoftTimeout ?? profile?.FactorySoftTimeout ?? _options.FactorySoftTimeout ?? Timeout.InfiniteTimeSpan,
-            HardTimeout: options.FactoryHardTimeout ?? profile?.FactoryHardTimeout ?? _options.FactoryHardTimeout ?? Timeout.InfiniteTimeSpan,
-            EagerRefresh: options.EagerRefreshThreshold ?? profile?.EagerRefreshThreshold ?? _options.EagerRefreshThreshold ?? 0,
-            Jitter: options.JitterMaxDuration ?? profile?.JitterMaxDuration ?? _options.JitterMaxDuration,
-            DistributedLock: options.DistributedLock ?? profile?.DistributedLock ?? _options.DistributedLock,
+            LocalTtl: settings.LocalTtl,
+            RedisTtl: settings.RedisTtl,
+            SkipLocal: settings.SkipLocal || (options.Access & TierAccess.NoLocalWrite) != 0,
+            SkipRedis: settings.SkipRedis || (options.Access & TierAccess.NoRedisWrite) != 0,
+            FailSafe: settings.FailSafe,
+            FailSafeMaxDuration: settings.FailSafeMaxDuration,
+            SoftTimeout: settings.SoftTimeout,
+            HardTimeout: settings.HardTimeout,
+            EagerRefresh: settings.EagerRefresh,
+            Jitter: settings.Jitter,
+            DistributedLock: settings.DistributedLock,
             CacheNull: options.CacheNull,
             Tags: options.Tags,
             TagScopes: options.TagScopes,
@@ -121,8 +116,8 @@ public sealed partial class MultiLayerCache
             },
             SchemaTag: options.SchemaTag)
         {
-            SkipLocalRead = options.SkipLocal || (profile?.SkipLocal ?? false) || (options.Access & TierAccess.NoLocalRead) != 0,
-            SkipRedisRead = options.SkipRedis || (profile?.SkipRedis ?? false) || (options.Access & TierAccess.NoRedisRead) != 0,
+            SkipLocalRead = settings.SkipLocal || (options.Access & TierAccess.NoLocalRead) != 0,
+            SkipRedisRead = settings.SkipRedis || (options.Access & TierAccess.NoRedisRead) != 0,
             MaxValueBytes = options.MaxValueBytes ?? _options.MaxValueBytes,
         };
     }

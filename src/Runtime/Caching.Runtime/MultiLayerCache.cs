@@ -5,6 +5,8 @@ using Caching.Internal;
 using Caching.Invalidation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Caching;
 
@@ -16,7 +18,9 @@ namespace Caching;
 /// </summary>
 public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable, IDisposable
 {
-    private static readonly CacheEntryOptions DefaultEntryOptions = new();
+    // Per cache, not static: entry options remember their resolution under one cache's settings (SettingsFor), and
+    // callers passing no options to two caches in one process would otherwise make each resolve again every call.
+    private readonly CacheEntryOptions _defaultEntryOptions = new();
 
     private readonly MultiLayerCacheOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +36,8 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly ConcurrentDictionary<(Type Type, string? Schema), TypeEntry> _types = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
+    private readonly IDisposable? _settingsSubscription;
+    private volatile CacheSettings _settings;
 
     private long _localHits;
     private long _redisHits;
@@ -53,14 +59,17 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
     /// <summary>
     /// The container's constructor: <paramref name="indexedPatterns"/> are the shapes registered with
-    /// <c>AddIndexedCachePatterns</c>; <paramref name="containerSerializers"/> the container's HybridCache serializers,
-    /// when <c>AsHybridCache()</c> registered them.
+    /// <c>AddIndexedCachePatterns</c>, <paramref name="sharedConnection"/> the application's multiplexer when the cache
+    /// shares it, <paramref name="monitor"/> reports reloads of the settings that follow them (<see cref="CacheSettings"/>),
+    /// and <paramref name="containerSerializers"/> the container's HybridCache serializers, when <c>AsHybridCache()</c>
+    /// registered them.
     /// </summary>
-    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider, ContainerSerializers? containerSerializers = null)
+    internal MultiLayerCache(MultiLayerCacheOptions options, IEnumerable<string> indexedPatterns, ILogger<MultiLayerCache>? logger, IMeterFactory? meterFactory, TimeProvider? timeProvider, IConnectionMultiplexer? sharedConnection = null, IOptionsMonitor<MultiLayerCacheOptions>? monitor = null, ContainerSerializers? containerSerializers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _settings = CacheSettings.From(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _logEpisodes = new LogEpisodes(_time);
@@ -73,16 +82,27 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _metrics = new CacheMetrics(meterFactory, Stats, () => _local?.SizeBytes ?? 0, () => _local?.SizeLimitBytes ?? 0);
         if (options.RedisEnabled)
         {
-            _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time);
+            _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time, sharedConnection);
         }
 
         _invalidation = new InvalidationCoordinator(options, PatternIndex.Create(options.IndexedPatterns.Concat(indexedPatterns)), _local, _redis, _logger, _metrics, _time, _instanceId);
         _knowledge = _invalidation.Knowledge;
         _metrics.ObservePending(() => _invalidation.PendingCount, () => _invalidation.PendingCollapses);
-        Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", options.RedisEnabled ? options.RedisConnection.Split(',')[0] : "-", options.KeyPrefix);
+        Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", _redis?.Endpoint ?? "-", options.KeyPrefix);
+        _settingsSubscription = monitor?.OnChange((changed, name) =>
+        {
+            if (name is null || name == Microsoft.Extensions.Options.Options.DefaultName)
+            {
+                ApplySettings(changed);
+            }
+        });
     }
 
-    /// <summary>The settings this cache runs with.</summary>
+    /// <summary>
+    /// The settings this cache was created with. Registered through <c>AddMultiLayerCache(configuration)</c>, the
+    /// reloadable part (profiles, <c>Cache:Methods</c>, default TTLs, fail-safe) follows configuration reloads
+    /// without changing this instance; read the current values from <c>IOptionsMonitor&lt;MultiLayerCacheOptions&gt;</c>.
+    /// </summary>
     public MultiLayerCacheOptions Options => _options;
 
     /// <summary>True when Redis is enabled, connected, and not skipped by the circuit breaker.</summary>
@@ -100,8 +120,14 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value, out var refreshDue))
+        options ??= _defaultEntryOptions;
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
+        {
+            return Bypass(state, factory, cancellationToken);
+        }
+
+        if (TryGetLocal(key, SkipsLocalRead(options, settings), out T value, out var refreshDue))
         {
             if (refreshDue is not null && refreshDue.TryClaimRefresh())
             {
@@ -119,8 +145,19 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value, out var refreshDue))
+        options ??= _defaultEntryOptions;
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
+        {
+            if (state is ITierObserver observer)
+            {
+                observer.Served(CacheTier.Source);
+            }
+
+            return factory(state);
+        }
+
+        if (TryGetLocal(key, SkipsLocalRead(options, settings), out T value, out var refreshDue))
         {
             if (refreshDue is not null && refreshDue.TryClaimRefresh())
             {
@@ -137,8 +174,14 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public ValueTask<CacheResult<T>> GetAsync<T>(string key, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        options ??= DefaultEntryOptions;
-        if (TryGetLocal(key, options, out T value, out _))
+        options ??= _defaultEntryOptions;
+        var settings = HitSettings(options);
+        if (settings is { Enabled: false })
+        {
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(false, default, CacheTier.None));
+        }
+
+        if (TryGetLocal(key, SkipsLocalRead(options, settings), out T value, out _))
         {
             return new ValueTask<CacheResult<T>>(new CacheResult<T>(true, value, CacheTier.Local));
         }
@@ -150,7 +193,15 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     public async ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var effective = Resolve<T>(options ?? DefaultEntryOptions) with { CacheNull = true };
+        options ??= _defaultEntryOptions;
+        if (!SettingsFor(options).Enabled)
+        {
+            // Caching is off, but Set still means replace: the old value must not come back when it is turned on again.
+            await _invalidation.RemoveKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var effective = Resolve<T>(options) with { CacheNull = true };
 
         // A value the caller writes is newer than any load of the key in flight: its stamp makes them lose to it in
         // L1 and in Redis. It is not an invalidation of itself: the other nodes only drop their older copies.
@@ -247,6 +298,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        _settingsSubscription?.Dispose();
         await _invalidation.DisposeAsync().ConfigureAwait(false);
         if (_redis is not null)
         {
@@ -259,10 +311,10 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     // refreshDue: the entry, when the hit is past its eager-refresh point (only GetOrSet acts on it).
-    private bool TryGetLocal<T>(string key, CacheEntryOptions options, out T value, out LocalEntry? refreshDue)
+    private bool TryGetLocal<T>(string key, bool skipLocal, out T value, out LocalEntry? refreshDue)
     {
         var now = Environment.TickCount64;
-        if (_local is not null && !options.SkipsLocalRead && _local.TryGet(key, out var entry) && entry!.IsFresh(now)
+        if (_local is not null && !skipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(now)
             && (entry.ValidatedEpoch == _knowledge.Epoch || _invalidation.IsUsable(key, entry)) && TryMaterialize(entry, out value))
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
@@ -278,7 +330,11 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     /// <summary>An L1 hit without starting a load: the HybridCache facade asks first and builds its tagged options only on a miss.</summary>
-    internal bool TryGetLocalHit<T>(string key, CacheEntryOptions options, out T value) => TryGetLocal(key, options, out value, out _);
+    internal bool TryGetLocalHit<T>(string key, CacheEntryOptions options, out T value) => TryGetLocal(key, SkipsLocalRead(options, HitSettings(options)), out value, out _);
+
+    // The HybridCache facade's flags can skip reading L1 alone; configuration can turn L1 off for a method or profile.
+    private static bool SkipsLocalRead(CacheEntryOptions options, EntrySettings? settings) =>
+        (settings?.SkipLocal ?? options.SkipLocal) || (options.Access & TierAccess.NoLocalRead) != 0;
 
     private void Count(CacheTier tier, long startTimestamp, string operation)
     {
@@ -305,4 +361,42 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     }
 
     private static long Timestamp() => Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// What <paramref name="options"/> come to under the current settings: on the hot path one reference comparison,
+    /// since the options remember their last resolution; a reload makes every options instance resolve once again.
+    /// </summary>
+    private EntrySettings SettingsFor(CacheEntryOptions options)
+    {
+        var settings = _settings;
+        var known = options.Settings;
+        if (known is not null && ReferenceEquals(known.Source, settings))
+        {
+            return known;
+        }
+
+        // Racing callers may both resolve; either result is right, and the write of a reference is atomic.
+        known = settings.For(options);
+        options.Settings = known;
+        return known;
+    }
+
+    /// <summary>
+    /// What an L1 hit needs to know, or null when the options name no method and no profile: configuration can then
+    /// neither turn them off nor skip L1 for them, so options built per call (an adapter's, a caller's) cost an L1 hit
+    /// nothing more than before. The miss path resolves them in full.
+    /// </summary>
+    private EntrySettings? HitSettings(CacheEntryOptions options) =>
+        options.Method is null && options.Profile is null ? null : SettingsFor(options);
+
+    /// <summary>A kill switch is on: the source answers, with the caller's token, and nothing is read or written.</summary>
+    private static ValueTask<T> Bypass<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    {
+        if (state is ITierObserver observer)
+        {
+            observer.Served(CacheTier.Source);
+        }
+
+        return factory(state, cancellationToken);
+    }
 }

@@ -29,6 +29,7 @@ namespace Shop.Users
             LocalTtl = global::System.TimeSpan.FromTicks(3000000000L), // 5m
             RedisTtl = global::System.TimeSpan.FromTicks(18000000000L), // 30m
             Sharing = global::Caching.ValueSharing.Copy, // UserProfile.Id has a setter
+            Method = "IUserService.GetProfileAsync", // settings and kill switch: Cache:Methods:IUserService.GetProfileAsync
             SchemaTag = "fbb47628", // fingerprint of Shop.Users.UserProfile's serialized shape
         };
 
@@ -58,6 +59,7 @@ namespace Shop.Users
         {
             Profile = "fast-changing",
             Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<UserSummary> is an interface whose implementation may be mutable
+            Method = "IUserService.ListAsync", // settings and kill switch: Cache:Methods:IUserService.ListAsync
             SchemaTag = "4f60884d", // fingerprint of System.Collections.Generic.IReadOnlyList<Shop.Users.UserSummary>'s serialized shape
         };
 

@@ -27,6 +27,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions StateAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "INames.StateAsync", // settings and kill switch: Cache:Methods:INames.StateAsync
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 
@@ -58,6 +59,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions FieldsAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "INames.FieldsAsync", // settings and kill switch: Cache:Methods:INames.FieldsAsync
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 
@@ -106,6 +108,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions TypeOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "INames.Type", // settings and kill switch: Cache:Methods:INames.Type
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 
@@ -132,6 +135,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions TypeArgumentNameOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "INames.TypeArgumentName", // settings and kill switch: Cache:Methods:INames.TypeArgumentName
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 

@@ -34,6 +34,7 @@ namespace Shop.Stores
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IStore.GetAsync", // settings and kill switch: Cache:Methods:IStore.GetAsync
         };
 
         global::System.Threading.Tasks.Task<T?> global::Shop.Stores.IStore<T>.GetAsync(string id)
@@ -88,6 +89,7 @@ namespace Shop.Stores
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // User is immutable
+            Method = "IStore.GetAsync", // settings and kill switch: Cache:Methods:IStore.GetAsync
             SchemaTag = "e8e58f4d", // fingerprint of Shop.Stores.User's serialized shape
         };
 

@@ -36,6 +36,7 @@ namespace Shop.Data
         {
             Tags = new string[] { KeyPrefix + "repo" },
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IRepository.GetAsync", // settings and kill switch: Cache:Methods:IRepository.GetAsync
         };
 
         global::System.Threading.Tasks.Task<T?> global::Shop.Data.IRepository<T>.GetAsync(int id, global::System.Threading.CancellationToken ct)
@@ -63,6 +64,7 @@ namespace Shop.Data
         private static readonly global::Caching.CacheEntryOptions ListAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<T> is an interface whose implementation may be mutable
+            Method = "IRepository.ListAsync", // settings and kill switch: Cache:Methods:IRepository.ListAsync
         };
 
         global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<T>> global::Shop.Data.IRepository<T>.ListAsync(global::System.Threading.CancellationToken ct)

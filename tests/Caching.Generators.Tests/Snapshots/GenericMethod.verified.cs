@@ -27,6 +27,7 @@ namespace Shop.Documents
         private static readonly global::Caching.CacheEntryOptions LoadAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IDocumentStore.LoadAsync", // settings and kill switch: Cache:Methods:IDocumentStore.LoadAsync
         };
 
         global::System.Threading.Tasks.Task<T?> global::Shop.Documents.IDocumentStore.LoadAsync<T>(string id) where T : class
@@ -54,6 +55,7 @@ namespace Shop.Documents
         private static readonly global::Caching.CacheEntryOptions LoadValueOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IDocumentStore.LoadValue", // settings and kill switch: Cache:Methods:IDocumentStore.LoadValue
         };
 
         T global::Shop.Documents.IDocumentStore.LoadValue<T>(int id) where T : struct
@@ -76,6 +78,7 @@ namespace Shop.Documents
         private static readonly global::Caching.CacheEntryOptions FindAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IDocumentStore.FindAsync", // settings and kill switch: Cache:Methods:IDocumentStore.FindAsync
         };
 
         global::System.Threading.Tasks.ValueTask<T?> global::Shop.Documents.IDocumentStore.FindAsync<T>(string id) where T : default

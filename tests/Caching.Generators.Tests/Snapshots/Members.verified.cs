@@ -50,6 +50,7 @@ namespace Shop.Inventory
         private static readonly global::Caching.CacheEntryOptions StockAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "IReadStore.StockAsync", // settings and kill switch: Cache:Methods:IReadStore.StockAsync
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 
@@ -147,6 +148,7 @@ namespace Shop.Inventory
         private static readonly global::Caching.CacheEntryOptions StockAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "IReadStore.StockAsync", // settings and kill switch: Cache:Methods:IReadStore.StockAsync
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 

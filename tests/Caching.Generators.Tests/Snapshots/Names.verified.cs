@@ -34,6 +34,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "IWidget.GetAsync", // settings and kill switch: Cache:Methods:IWidget.GetAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 
@@ -97,6 +98,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "IWIDGET.GetAsync", // settings and kill switch: Cache:Methods:IWIDGET.GetAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 
@@ -157,6 +159,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // the type parameter T is unknown at compile time
+            Method = "IWidget.GetAsync", // settings and kill switch: Cache:Methods:IWidget.GetAsync
         };
 
         global::System.Threading.Tasks.Task<T?> global::Shop.Names.IWidget.GetAsync<T>(string id) where T : class
@@ -224,6 +227,7 @@ namespace Shop.Names
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "Widget.GetAsync", // settings and kill switch: Cache:Methods:Widget.GetAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 

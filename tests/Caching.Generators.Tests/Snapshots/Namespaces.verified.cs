@@ -25,6 +25,7 @@ internal sealed class GlobalClockCachingDecorator : global::IGlobalClock
     private static readonly global::Caching.CacheEntryOptions NowAsyncOptions = new global::Caching.CacheEntryOptions
     {
         Sharing = global::Caching.ValueSharing.Share, // long is immutable
+        Method = "IGlobalClock.NowAsync", // settings and kill switch: Cache:Methods:IGlobalClock.NowAsync
         SchemaTag = "c2ecdf53", // fingerprint of long's serialized shape
     };
 
@@ -67,6 +68,7 @@ namespace Outer.Inner
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "INestedService.GetAsync", // settings and kill switch: Cache:Methods:INestedService.GetAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 
@@ -119,6 +121,7 @@ namespace Outer.Inner
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "IInternalService.GetAsync", // settings and kill switch: Cache:Methods:IInternalService.GetAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 

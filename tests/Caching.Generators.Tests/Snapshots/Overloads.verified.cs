@@ -27,6 +27,7 @@ namespace Shop.Catalog
         private static readonly global::Caching.CacheEntryOptions GetAsync_1Options = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Item is immutable
+            Method = "ICatalog.GetAsync", // settings and kill switch: Cache:Methods:ICatalog.GetAsync
             SchemaTag = "be370715", // fingerprint of Shop.Catalog.Item's serialized shape
         };
 
@@ -53,6 +54,7 @@ namespace Shop.Catalog
         private static readonly global::Caching.CacheEntryOptions GetAsync_2Options = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Item is immutable
+            Method = "ICatalog.GetAsync", // settings and kill switch: Cache:Methods:ICatalog.GetAsync
             SchemaTag = "be370715", // fingerprint of Shop.Catalog.Item's serialized shape
         };
 
@@ -81,6 +83,7 @@ namespace Shop.Catalog
         private static readonly global::Caching.CacheEntryOptions GetManyAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array
+            Method = "ICatalog.GetManyAsync", // settings and kill switch: Cache:Methods:ICatalog.GetManyAsync
             SchemaTag = "8f0f658b", // fingerprint of Shop.Catalog.Item[]'s serialized shape
         };
 
@@ -107,6 +110,7 @@ namespace Shop.Catalog
         private static readonly global::Caching.CacheEntryOptions PageAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array
+            Method = "ICatalog.PageAsync", // settings and kill switch: Cache:Methods:ICatalog.PageAsync
             SchemaTag = "8f0f658b", // fingerprint of Shop.Catalog.Item[]'s serialized shape
         };
 

@@ -27,6 +27,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions ByFilterAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.ByFilterAsync", // settings and kill switch: Cache:Methods:ISearchService.ByFilterAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -62,6 +63,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions ByPageAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.ByPageAsync", // settings and kill switch: Cache:Methods:ISearchService.ByPageAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -92,6 +94,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions ScalarsAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.ScalarsAsync", // settings and kill switch: Cache:Methods:ISearchService.ScalarsAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -138,6 +141,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions NullablesAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.NullablesAsync", // settings and kill switch: Cache:Methods:ISearchService.NullablesAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -170,6 +174,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions ListsAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.ListsAsync", // settings and kill switch: Cache:Methods:ISearchService.ListsAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -200,6 +205,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions TracedAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.TracedAsync", // settings and kill switch: Cache:Methods:ISearchService.TracedAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 
@@ -227,6 +233,7 @@ namespace Shop.Search
         private static readonly global::Caching.CacheEntryOptions ObjectAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Result is immutable
+            Method = "ISearchService.ObjectAsync", // settings and kill switch: Cache:Methods:ISearchService.ObjectAsync
             SchemaTag = "7f624c0f", // fingerprint of Shop.Search.Result's serialized shape
         };
 

@@ -30,6 +30,9 @@ namespace Microsoft.Extensions.DependencyInjection
 
             // A profile missing from configuration stops the cache at startup, naming the method, not each call at run time.
             global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddRequiredCacheProfile(services, "fast-changing", "Shop.Users.IUserService.ListAsync");
+
+            // The names Cache:Methods:{name} can use, so that an entry matching none (a typo in a kill switch) is reported.
+            global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddCachedMethods(services, "IRepository.GetAsync", "IRepository.ListAsync", "IUserService.GetProfileAsync", "IUserService.ListAsync");
             bool found0 = false;
 
             // Descriptors are replaced in place, so the order of IEnumerable<T> resolutions is kept; the inner registrations

@@ -27,6 +27,7 @@ namespace Shop.Prices
         private static readonly global::Caching.CacheEntryOptions GetAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Price is immutable
+            Method = "IPriceService.GetAsync", // settings and kill switch: Cache:Methods:IPriceService.GetAsync
             SchemaTag = "2210bd73", // fingerprint of Shop.Prices.Price's serialized shape
         };
 
@@ -54,6 +55,7 @@ namespace Shop.Prices
         {
             LocalTtl = global::System.TimeSpan.FromTicks(300000000L), // 00:00:30
             Sharing = global::Caching.ValueSharing.Share, // Price is immutable
+            Method = "IPriceService.Get", // settings and kill switch: Cache:Methods:IPriceService.Get
             SchemaTag = "2210bd73", // fingerprint of Shop.Prices.Price's serialized shape
         };
 
@@ -76,6 +78,7 @@ namespace Shop.Prices
         {
             CacheNull = true,
             Sharing = global::Caching.ValueSharing.Share, // Price is immutable
+            Method = "IPriceService.FindAsync", // settings and kill switch: Cache:Methods:IPriceService.FindAsync
             SchemaTag = "2210bd73", // fingerprint of Shop.Prices.Price's serialized shape
         };
 
@@ -102,6 +105,7 @@ namespace Shop.Prices
         private static readonly global::Caching.CacheEntryOptions CountOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // int is immutable
+            Method = "IPriceService.Count", // settings and kill switch: Cache:Methods:IPriceService.Count
             SchemaTag = "95e97e5e", // fingerprint of int's serialized shape
         };
 

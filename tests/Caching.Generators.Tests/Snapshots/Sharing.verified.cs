@@ -27,6 +27,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions PositionalAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Positional is immutable
+            Method = "ISharingService.PositionalAsync", // settings and kill switch: Cache:Methods:ISharingService.PositionalAsync
             SchemaTag = "924e0244", // fingerprint of Shop.Sharing.Positional's serialized shape
         };
 
@@ -44,6 +45,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions ReadOnlyListMemberAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<string> is an interface whose implementation may be mutable
+            Method = "ISharingService.ReadOnlyListMemberAsync", // settings and kill switch: Cache:Methods:ISharingService.ReadOnlyListMemberAsync
             SchemaTag = "0fa5941e", // fingerprint of Shop.Sharing.Immutable's serialized shape
         };
 
@@ -61,6 +63,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions MutableAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // Mutable.Name has a setter
+            Method = "ISharingService.MutableAsync", // settings and kill switch: Cache:Methods:ISharingService.MutableAsync
             SchemaTag = "1aa06e33", // fingerprint of Shop.Sharing.Mutable's serialized shape
         };
 
@@ -78,6 +81,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions PointAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Point is immutable
+            Method = "ISharingService.PointAsync", // settings and kill switch: Cache:Methods:ISharingService.PointAsync
             SchemaTag = "4b174542", // fingerprint of Shop.Sharing.Point's serialized shape
         };
 
@@ -95,6 +99,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions DeclaredAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // Declared is immutable
+            Method = "ISharingService.DeclaredAsync", // settings and kill switch: Cache:Methods:ISharingService.DeclaredAsync
             SchemaTag = "6ff347c2", // fingerprint of Shop.Sharing.Declared's serialized shape
         };
 
@@ -112,6 +117,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions ArrayMemberAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // int[] is an array
+            Method = "ISharingService.ArrayMemberAsync", // settings and kill switch: Cache:Methods:ISharingService.ArrayMemberAsync
             SchemaTag = "8b04041e", // fingerprint of Shop.Sharing.WithArray's serialized shape
         };
 
@@ -129,6 +135,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions ImmutableArrayAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // ImmutableArray<string> is immutable
+            Method = "ISharingService.ImmutableArrayAsync", // settings and kill switch: Cache:Methods:ISharingService.ImmutableArrayAsync
             SchemaTag = "3e7ea36a", // fingerprint of System.Collections.Immutable.ImmutableArray<string>'s serialized shape
         };
 
@@ -146,6 +153,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions ListAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // List<int> is a mutable collection
+            Method = "ISharingService.ListAsync", // settings and kill switch: Cache:Methods:ISharingService.ListAsync
             SchemaTag = "e4bf0bda", // fingerprint of System.Collections.Generic.List<int>'s serialized shape
         };
 
@@ -163,6 +171,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions StringAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // string is immutable
+            Method = "ISharingService.StringAsync", // settings and kill switch: Cache:Methods:ISharingService.StringAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 
@@ -180,6 +189,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions SharedOnPurposeAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Share, // set by [Cached(Sharing = ValueSharing.Share)]
+            Method = "ISharingService.SharedOnPurposeAsync", // settings and kill switch: Cache:Methods:ISharingService.SharedOnPurposeAsync
             SchemaTag = "1aa06e33", // fingerprint of Shop.Sharing.Mutable's serialized shape
         };
 
@@ -197,6 +207,7 @@ namespace Shop.Sharing
         private static readonly global::Caching.CacheEntryOptions CopiedOnPurposeAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Sharing = global::Caching.ValueSharing.Copy, // set by [Cached(Sharing = ValueSharing.Copy)]
+            Method = "ISharingService.CopiedOnPurposeAsync", // settings and kill switch: Cache:Methods:ISharingService.CopiedOnPurposeAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
 

@@ -59,6 +59,7 @@ namespace Shop.Orders
             RedisTtl = global::System.TimeSpan.FromTicks(36000000000L), // 1h
             Tags = new string[] { "orders", GetAsyncTag1(customer) },
             Sharing = global::Caching.ValueSharing.Share, // Order is immutable
+            Method = "IOrderService.GetAsync", // settings and kill switch: Cache:Methods:IOrderService.GetAsync
             SchemaTag = "27b000cd", // fingerprint of Shop.Orders.Order's serialized shape
         };
 
@@ -68,6 +69,7 @@ namespace Shop.Orders
             RedisTtl = global::System.TimeSpan.FromTicks(864000000000L), // 1d
             Tags = new string[] { "orders" },
             Sharing = global::Caching.ValueSharing.Copy, // Order[] is an array
+            Method = "IOrderService.RecentAsync", // settings and kill switch: Cache:Methods:IOrderService.RecentAsync
             SchemaTag = "f3109bff", // fingerprint of Shop.Orders.Order[]'s serialized shape
         };
 

@@ -238,6 +238,43 @@ public sealed class CacheSettingsReaderTests
     }
 
     [Fact]
+    public void Methods_and_kill_switches_bind_like_profiles()
+    {
+        var options = Read(
+            new Dictionary<string, string?>
+            {
+                ["Cache:Methods:IUserService.GetProfileAsync:Enabled"] = "false",
+                ["Cache:Methods:IUserService.ListAsync:LocalTtl"] = "30s",
+                ["Cache:Methods:IUserService.ListAsync:SkipRedis"] = "on",
+                ["Cache:Profiles:reports:Enabled"] = "no",
+                ["Cache:UseRegisteredConnection"] = "false",
+            },
+            NoEnvironment);
+
+        Assert.False(options.Methods["iuserservice.getprofileasync"].Enabled);
+        Assert.Null(options.Methods["IUserService.GetProfileAsync"].LocalTtl);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Methods["IUserService.ListAsync"].LocalTtl);
+        Assert.True(options.Methods["IUserService.ListAsync"].SkipRedis);
+        Assert.Null(options.Methods["IUserService.ListAsync"].Enabled);
+        Assert.False(options.Profiles["reports"].Enabled);
+        Assert.False(options.UseRegisteredConnection);
+        Assert.Null(new MultiLayerCacheOptions().UseRegisteredConnection);
+    }
+
+    [Theory]
+    [InlineData("Cache:Methods:IUserService.GetProfileAsync:Enabled", "nope")]
+    [InlineData("Cache:Methods:IUserService.GetProfileAsync:RedisTtl", "later")]
+    [InlineData("Cache:Profiles:reports:Enabled", "2")]
+    [InlineData("Cache:UseRegisteredConnection", "maybe")]
+    public void A_bad_method_profile_or_connection_value_names_its_setting(string key, string value)
+    {
+        var error = Assert.Throws<CacheConfigurationException>(() => Read(new Dictionary<string, string?> { [key] = value }, NoEnvironment));
+
+        Assert.Equal(key, error.Setting);
+        Assert.Contains("'" + value + "'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Configured_profile_values_complete_a_profile_registered_in_code()
     {
         var options = new MultiLayerCacheOptions();

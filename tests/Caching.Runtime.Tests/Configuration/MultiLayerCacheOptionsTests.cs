@@ -51,6 +51,9 @@ public sealed class MultiLayerCacheOptionsTests
         { "Cache:BreakerFailureThreshold", o => o.BreakerFailureThreshold = 0 },
         { "Cache:BreakerDuration", o => o.BreakerDuration = TimeSpan.Zero },
         { "Cache:FailSafeMaxDuration", o => o.FailSafeMaxDuration = TimeSpan.FromSeconds(-1) },
+        { "Cache:Profiles:fast:LocalTtl", o => o.Profiles["fast"] = new CacheProfile { LocalTtl = TimeSpan.Zero } },
+        { "Cache:Profiles:fast:RedisTtl", o => o.Profiles["fast"] = new CacheProfile { RedisTtl = TimeSpan.FromSeconds(-5) } },
+        { "Cache:Methods:IUserService.ListAsync:LocalTtl", o => o.Methods["IUserService.ListAsync"] = new CacheProfile { LocalTtl = TimeSpan.Zero } },
     };
 
     [Theory]
@@ -82,24 +85,29 @@ public sealed class MultiLayerCacheOptionsTests
         Assert.Equal(0, cache.Stats().LocalSizeBytes);
     }
 
+    // Registration only records the configuration: the options system reads it when the cache is first needed (the
+    // host's start validates it before any service runs, see HostStartupTests), so Configure calls made after
+    // AddMultiLayerCache count too.
     [Fact]
-    public void Registration_with_a_bad_configured_value_throws_at_once()
+    public void A_bad_configured_value_fails_the_first_resolution_naming_the_setting()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Cache:MaxValueBytes"] = "one megabyte" })
             .Build();
+        using var provider = new ServiceCollection().AddMultiLayerCache(configuration).BuildServiceProvider();
 
-        var error = Assert.Throws<CacheConfigurationException>(() => new ServiceCollection().AddMultiLayerCache(configuration));
+        var error = Assert.Throws<CacheConfigurationException>(() => provider.GetRequiredService<IMultiLayerCache>());
 
         Assert.Equal("Cache:MaxValueBytes", error.Setting);
     }
 
     [Fact]
-    public void Registration_validates_what_the_configure_callback_left()
+    public void Validation_checks_what_the_configure_callback_left()
     {
         var configuration = new ConfigurationBuilder().Build();
+        using var provider = new ServiceCollection().AddMultiLayerCache(configuration, o => o.KeyPrefix = "a:b").BuildServiceProvider();
 
-        var error = Assert.Throws<CacheConfigurationException>(() => new ServiceCollection().AddMultiLayerCache(configuration, o => o.KeyPrefix = "a:b"));
+        var error = Assert.Throws<CacheConfigurationException>(() => provider.GetRequiredService<IMultiLayerCache>());
 
         Assert.Equal("CACHE_KEY_PREFIX", error.Setting);
     }

@@ -317,6 +317,7 @@ internal sealed class DecoratorEmitter
         }
 
         lines.Add("    Sharing = " + TypeNames.ValueSharing + "." + cached.Sharing + ", // " + cached.SharingReason);
+        lines.Add("    Method = " + CodeText.Literal(cached.Method) + ", // settings and kill switch: Cache:Methods:" + cached.Method);
         if (cached.SchemaTag is not null)
         {
             lines.Add("    SchemaTag = " + CodeText.Literal(cached.SchemaTag) + ", // fingerprint of " + (method.ValueType ?? string.Empty).Replace("global::", string.Empty).TrimEnd('?') + "'s serialized shape");

@@ -65,6 +65,14 @@ internal static class RegistrationEmitter
             w.Line("global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddIndexedCachePatterns(services, " + string.Join(", ", shapes.Select(CodeText.Literal)) + ");");
         }
 
+        var methods = registrations.SelectMany(r => r.Methods).Distinct().ToList();
+        if (methods.Count > 0)
+        {
+            w.Line();
+            w.Line("// The names Cache:Methods:{name} can use, so that an entry matching none (a typo in a kill switch) is reported.");
+            w.Line("global::Microsoft.Extensions.DependencyInjection.CacheServiceCollectionExtensions.AddCachedMethods(services, " + string.Join(", ", methods.Select(CodeText.Literal)) + ");");
+        }
+
         for (var g = 0; g < registrations.Count; g++)
         {
             if (registrations[g].IsGeneric)

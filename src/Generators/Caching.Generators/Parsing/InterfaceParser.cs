@@ -235,7 +235,7 @@ internal static class InterfaceParser
         {
             if (TryBindCached(cached, binder, valueType!, out var cachedModel, out problem, out analyzerRule))
             {
-                return model with { Behavior = MemberBehavior.Cached, Cached = cachedModel, Note = Describe(cached, cancellationToken) };
+                return model with { Behavior = MemberBehavior.Cached, Cached = cachedModel! with { Method = declaring.Name + "." + method.Name }, Note = Describe(cached, cancellationToken) };
             }
         }
         else if (TryBindInvalidation(invalidates!, binder, out var invalidation, out problem, out analyzerRule))

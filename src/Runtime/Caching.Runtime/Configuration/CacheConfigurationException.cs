@@ -38,4 +38,11 @@ public sealed class CacheConfigurationException : Exception
 
     /// <summary>The environment variable or configuration key whose value was rejected.</summary>
     public string Setting { get; } = string.Empty;
+
+    /// <summary>
+    /// The type and the message, without the stack: the error is in a value, not in code, and a host that fails to
+    /// start logs this text, where the options pipeline's frames would bury the one line that names the setting.
+    /// <see cref="Exception.StackTrace"/> still has them.
+    /// </summary>
+    public override string ToString() => GetType().FullName + ": " + Message;
 }

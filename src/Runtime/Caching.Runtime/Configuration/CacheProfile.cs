@@ -1,6 +1,10 @@
 namespace Caching;
 
-/// <summary>A named set of entry defaults, bound from <c>Cache:Profiles:{name}</c> and referenced by <c>[Cached(Profile = "name")]</c>.</summary>
+/// <summary>
+/// A named set of entry defaults, bound from <c>Cache:Profiles:{name}</c> and referenced by <c>[Cached(Profile = "name")]</c>;
+/// the same shape overrides one method from <c>Cache:Methods:{Interface.Method}</c>. Unset values fall through to the
+/// next level. These values follow configuration reloads.
+/// </summary>
 public sealed class CacheProfile
 {
     /// <summary>In-process time to live.</summary>
@@ -32,4 +36,10 @@ public sealed class CacheProfile
 
     /// <summary>See <see cref="CacheEntryOptions.DistributedLock"/>.</summary>
     public bool? DistributedLock { get; set; }
+
+    /// <summary>
+    /// The kill switch: <see langword="false"/> makes every call of the methods it covers go straight to the source,
+    /// with no cache read or write. A method's own setting wins over its profile's.
+    /// </summary>
+    public bool? Enabled { get; set; }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -12,41 +13,90 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="MultiLayerCache"/> as <see cref="IMultiLayerCache"/>, configured from the <c>Cache</c>
-    /// section and the <c>CACHE_*</c> / <c>REDIS_POOL_SIZE</c> environment variables (which win). Settings are read and
-    /// validated here, so a bad value stops the application at startup with a message naming the variable.
+    /// Registers one <see cref="MultiLayerCache"/> as <see cref="IMultiLayerCache"/>, with its options through the
+    /// options system: bound from the <c>Cache</c> section and the <c>CACHE_*</c> / <c>REDIS_POOL_SIZE</c>
+    /// environment variables (which win), then <paramref name="configure"/>, then any
+    /// <c>services.Configure&lt;MultiLayerCacheOptions&gt;</c> / <c>PostConfigure</c> of the application, validated when
+    /// the host starts. A bad value stops the start with one line naming the variable or setting. A configuration
+    /// reload changes profiles, <c>Cache:Methods</c> overrides and kill switches, default TTLs and fail-safe from the
+    /// next call; a reload with a bad value is refused whole and logged. An <c>IConnectionMultiplexer</c> registered
+    /// in the container is used instead of a connection of the cache's own (see <see cref="MultiLayerCacheOptions.UseRegisteredConnection"/>).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application's configuration.</param>
     /// <param name="configure">Adjusts the options after binding (serializer, profiles...).</param>
-    public static IServiceCollection AddMultiLayerCache(this IServiceCollection services, IConfiguration configuration, Action<MultiLayerCacheOptions>? configure = null)
+    public static IServiceCollection AddMultiLayerCache(this IServiceCollection services, IConfiguration configuration, Action<MultiLayerCacheOptions>? configure = null) =>
+        AddMultiLayerCache(services, configuration, configure, Environment.GetEnvironmentVariable);
+
+    /// <summary>The configuration overload with the process environment as a parameter, for tests.</summary>
+    internal static IServiceCollection AddMultiLayerCache(IServiceCollection services, IConfiguration configuration, Action<MultiLayerCacheOptions>? configure, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = new MultiLayerCacheOptions();
-        CacheSettingsReader.Apply(options, configuration, Environment.GetEnvironmentVariable);
-        configure?.Invoke(options);
-        options.Validate();
-        return services.AddMultiLayerCache(options);
+        if (IsRegistered(services))
+        {
+            return services;
+        }
+
+        var binding = new CacheConfigurationBinding(configuration, environment);
+        services.AddSingleton<IConfigureOptions<MultiLayerCacheOptions>>(binding);
+        services.AddSingleton<IOptionsChangeTokenSource<MultiLayerCacheOptions>>(binding);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return AddCore(services);
     }
 
-    /// <summary>Registers one <see cref="MultiLayerCache"/> with the given options.</summary>
+    /// <summary>
+    /// Registers one <see cref="MultiLayerCache"/> with the given options. They go through the options system too
+    /// (<c>Configure</c>, <c>PostConfigure</c> and validation at startup apply to this very instance); nothing reloads them.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The options.</param>
     public static IServiceCollection AddMultiLayerCache(this IServiceCollection services, MultiLayerCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        services.TryAddSingleton(options);
-        services.TryAddSingleton(static provider => new MultiLayerCache(
-            RequireProfiles(provider.GetRequiredService<MultiLayerCacheOptions>(), provider.GetServices<RequiredCacheProfile>()),
-            provider.GetServices<IndexedCachePatterns>().SelectMany(static registered => registered.Patterns),
-            provider.GetService<ILogger<MultiLayerCache>>(),
-            provider.GetService<IMeterFactory>(),
-            provider.GetService<TimeProvider>(),
-            provider.GetService<global::Caching.Internal.ContainerSerializers>()));
+        if (IsRegistered(services))
+        {
+            return services;
+        }
+
+        services.AddTransient<IOptionsFactory<MultiLayerCacheOptions>>(provider => new InstanceOptionsFactory(
+            options,
+            provider.GetServices<IConfigureOptions<MultiLayerCacheOptions>>(),
+            provider.GetServices<IPostConfigureOptions<MultiLayerCacheOptions>>(),
+            provider.GetServices<IValidateOptions<MultiLayerCacheOptions>>()));
+        return AddCore(services);
+    }
+
+    private static bool IsRegistered(IServiceCollection services) => services.Any(static d => d.ServiceType == typeof(MultiLayerCache));
+
+    private static IServiceCollection AddCore(IServiceCollection services)
+    {
+        services.AddOptions<MultiLayerCacheOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MultiLayerCacheOptions>, MultiLayerCacheOptionsValidator>());
+        services.TryAddSingleton(static provider =>
+        {
+            var monitor = provider.GetRequiredService<IOptionsMonitor<MultiLayerCacheOptions>>();
+            var options = monitor.CurrentValue;
+            var logger = provider.GetService<ILogger<MultiLayerCache>>();
+            return new MultiLayerCache(
+                options,
+                provider.GetServices<IndexedCachePatterns>().SelectMany(static registered => registered.Patterns),
+                logger,
+                provider.GetService<IMeterFactory>(),
+                provider.GetService<TimeProvider>(),
+                RegisteredConnection.Find(provider, options, logger),
+                monitor,
+                provider.GetService<global::Caching.Internal.ContainerSerializers>());
+        });
         services.TryAddSingleton<IMultiLayerCache>(static provider => provider.GetRequiredService<MultiLayerCache>());
+
+        // The settings the cache runs with, for components that read them (the response cache's size limit, a sample's log).
+        services.TryAddSingleton(static provider => provider.GetRequiredService<MultiLayerCache>().Options);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartup>());
         return services;
     }
@@ -95,26 +145,23 @@ public static class CacheServiceCollectionExtensions
         return services;
     }
 
-    private static MultiLayerCacheOptions RequireProfiles(MultiLayerCacheOptions options, IEnumerable<RequiredCacheProfile> required)
+    /// <summary>
+    /// Declares names that <c>Cache:Methods:{name}</c> entries may use (<see cref="CacheEntryOptions.Method"/>), so an
+    /// entry that matches none, such as a misspelt kill switch, is logged as a warning at startup and on every reload
+    /// instead of silently doing nothing. The generated <c>AddCachingDecorators</c> calls it with every cached method;
+    /// call it for the names your own code sets. Without any declared name nothing is checked.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="methods">The names, such as <c>IUserService.GetProfileAsync</c> (matched ignoring case).</param>
+    public static IServiceCollection AddCachedMethods(this IServiceCollection services, params string[] methods)
     {
-        var missing = required
-            .Where(r => !options.Profiles.ContainsKey(r.Profile))
-            .GroupBy(r => r.Profile, StringComparer.OrdinalIgnoreCase)
-            .Select(g => $"'{g.Key}' (used by {string.Join(", ", g.Select(r => r.UsedBy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))})")
-            .ToList();
-        if (missing.Count > 0)
-        {
-            var known = options.Profiles.Count == 0 ? "none" : string.Join(", ", options.Profiles.Keys.Order(StringComparer.OrdinalIgnoreCase));
-            throw new CacheConfigurationException(
-                $"Cache profiles missing from configuration (Cache:Profiles:<name>): {string.Join("; ", missing)}. Profiles configured: {known}.");
-        }
-
-        return options;
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(methods);
+        services.AddSingleton(new CachedMethodNames([.. methods]));
+        return services;
     }
 
     private sealed record IndexedCachePatterns(string[] Patterns);
-
-    private sealed record RequiredCacheProfile(string Profile, string UsedBy);
 
     /// <summary>Creates the cache when the host starts, so Redis is connected (or reported unreachable) before the first request.</summary>
     private sealed class CacheStartup(MultiLayerCache cache) : IHostedService

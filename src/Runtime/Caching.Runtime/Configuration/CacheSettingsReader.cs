@@ -8,6 +8,7 @@ namespace Caching;
 /// Reads <see cref="MultiLayerCacheOptions"/> from the <c>Cache</c> section and the <c>CACHE_*</c> variables.
 /// Precedence, lowest first: defaults, <c>Cache:*</c>, a root configuration key named like the variable, the
 /// process environment. A value that does not parse is an error naming the variable, never a silent default.
+/// <c>Cache:Profiles:{name}</c> and <c>Cache:Methods:{Interface.Method}</c> have one shape (<see cref="CacheProfile"/>).
 /// </summary>
 internal static class CacheSettingsReader
 {
@@ -67,6 +68,7 @@ internal static class CacheSettingsReader
         ReadDuration(section?["JitterMaxDuration"], "Cache:JitterMaxDuration", v => options.JitterMaxDuration = v);
         ReadBool(section?["DistributedLock"], "Cache:DistributedLock", v => options.DistributedLock = v);
         ReadDuration(section?["DistributedLockLease"], "Cache:DistributedLockLease", v => options.DistributedLockLease = v);
+        ReadBool(section?["UseRegisteredConnection"], "Cache:UseRegisteredConnection", v => options.UseRegisteredConnection = v);
 
         if (section is not null)
         {
@@ -78,23 +80,30 @@ internal static class CacheSettingsReader
                 }
             }
 
-            foreach (var profileSection in section.GetSection("Profiles").GetChildren())
-            {
-                var name = profileSection.Key;
-                var path = $"Cache:Profiles:{name}";
-                var profile = options.Profiles.TryGetValue(name, out var existing) ? existing : new CacheProfile();
-                ReadDuration(profileSection["LocalTtl"], path + ":LocalTtl", v => profile.LocalTtl = v);
-                ReadDuration(profileSection["RedisTtl"], path + ":RedisTtl", v => profile.RedisTtl = v);
-                ReadBool(profileSection["SkipLocal"], path + ":SkipLocal", v => profile.SkipLocal = v);
-                ReadBool(profileSection["SkipRedis"], path + ":SkipRedis", v => profile.SkipRedis = v);
-                ReadBool(profileSection["FailSafe"], path + ":FailSafe", v => profile.FailSafe = v);
-                ReadDuration(profileSection["FactorySoftTimeout"], path + ":FactorySoftTimeout", v => profile.FactorySoftTimeout = v);
-                ReadDuration(profileSection["FactoryHardTimeout"], path + ":FactoryHardTimeout", v => profile.FactoryHardTimeout = v);
-                ReadFraction(profileSection["EagerRefreshThreshold"], path + ":EagerRefreshThreshold", v => profile.EagerRefreshThreshold = v);
-                ReadDuration(profileSection["JitterMaxDuration"], path + ":JitterMaxDuration", v => profile.JitterMaxDuration = v);
-                ReadBool(profileSection["DistributedLock"], path + ":DistributedLock", v => profile.DistributedLock = v);
-                options.Profiles[name] = profile;
-            }
+            ReadEntries(section.GetSection("Profiles"), "Cache:Profiles:", options.Profiles);
+            ReadEntries(section.GetSection("Methods"), "Cache:Methods:", options.Methods);
+        }
+    }
+
+    private static void ReadEntries(IConfigurationSection parent, string path, IDictionary<string, CacheProfile> entries)
+    {
+        foreach (var entrySection in parent.GetChildren())
+        {
+            var name = entrySection.Key;
+            var entryPath = path + name;
+            var entry = entries.TryGetValue(name, out var existing) ? existing : new CacheProfile();
+            ReadDuration(entrySection["LocalTtl"], entryPath + ":LocalTtl", v => entry.LocalTtl = v);
+            ReadDuration(entrySection["RedisTtl"], entryPath + ":RedisTtl", v => entry.RedisTtl = v);
+            ReadBool(entrySection["SkipLocal"], entryPath + ":SkipLocal", v => entry.SkipLocal = v);
+            ReadBool(entrySection["SkipRedis"], entryPath + ":SkipRedis", v => entry.SkipRedis = v);
+            ReadBool(entrySection["FailSafe"], entryPath + ":FailSafe", v => entry.FailSafe = v);
+            ReadBool(entrySection["Enabled"], entryPath + ":Enabled", v => entry.Enabled = v);
+            ReadDuration(entrySection["FactorySoftTimeout"], entryPath + ":FactorySoftTimeout", v => entry.FactorySoftTimeout = v);
+            ReadDuration(entrySection["FactoryHardTimeout"], entryPath + ":FactoryHardTimeout", v => entry.FactoryHardTimeout = v);
+            ReadFraction(entrySection["EagerRefreshThreshold"], entryPath + ":EagerRefreshThreshold", v => entry.EagerRefreshThreshold = v);
+            ReadDuration(entrySection["JitterMaxDuration"], entryPath + ":JitterMaxDuration", v => entry.JitterMaxDuration = v);
+            ReadBool(entrySection["DistributedLock"], entryPath + ":DistributedLock", v => entry.DistributedLock = v);
+            entries[name] = entry;
         }
     }
 

@@ -34,7 +34,16 @@ public sealed class MultiLayerCacheOptions
     public int RedisPoolSize { get; set; } = 1;
 
     /// <summary>StackExchange.Redis configuration string: endpoints, cluster, TLS, password (<c>CACHE_REDIS_CONNECTION</c>).</summary>
-    public string RedisConnection { get; set; } = "localhost:6379";
+    public string RedisConnection { get; set; } = DefaultRedisConnection;
+
+    /// <summary>
+    /// Whether the cache uses the <c>IConnectionMultiplexer</c> registered in the container (Aspire's
+    /// <c>AddRedisClient</c>, or the application's own) instead of connecting by itself (<c>Cache:UseRegisteredConnection</c>).
+    /// Default (null): it does when one is registered. <see langword="true"/>: it must (startup fails without one);
+    /// <see langword="false"/>: it never does. A shared connection is never disposed by the cache, and
+    /// <see cref="RedisConnection"/> and <see cref="RedisPoolSize"/> are then ignored.
+    /// </summary>
+    public bool? UseRegisteredConnection { get; set; }
 
     /// <summary>Values whose serialized form is larger are returned but not cached (default 1 MB).</summary>
     public int MaxValueBytes { get; set; } = 1024 * 1024;
@@ -111,6 +120,14 @@ public sealed class MultiLayerCacheOptions
     /// <summary>Named entry profiles (<c>Cache:Profiles:{name}:LocalTtl</c> ...), matched ignoring case.</summary>
     public IDictionary<string, CacheProfile> Profiles { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Per-method overrides (<c>Cache:Methods:{Interface.Method}:Enabled</c>, <c>LocalTtl</c> ...), matched ignoring case.
+    /// A generated decorator names its methods by the declaring interface's simple name and the method's name
+    /// (<c>IUserService.GetProfileAsync</c>): overloads and every closed form of a generic interface share one entry.
+    /// They win over the attribute and the profile, and follow configuration reloads.
+    /// </summary>
+    public IDictionary<string, CacheProfile> Methods { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The serializer; default System.Text.Json with <see cref="JsonOptions"/>.</summary>
     public ICacheSerializer? Serializer { get; set; }
 
@@ -120,7 +137,12 @@ public sealed class MultiLayerCacheOptions
     /// <summary>Serializers chosen per value type, in front of <see cref="Serializer"/>: <c>options.Serializers.Add&lt;Invoice&gt;(serializer)</c>.</summary>
     public CacheSerializerRegistry Serializers { get; } = new();
 
+    internal const string DefaultRedisConnection = "localhost:6379";
+
     internal long LocalSizeBytes => checked(LocalSizeMb * 1024 * 1024);
+
+    /// <summary>A value the configuration binder could not parse; reported by validation, so a reload with it is refused whole.</summary>
+    internal CacheConfigurationException? BindingError { get; set; }
 
     /// <summary>Checks the values and throws <see cref="CacheConfigurationException"/> naming the first bad one.</summary>
     public void Validate()
@@ -142,9 +164,8 @@ public sealed class MultiLayerCacheOptions
         Require(EagerRefreshThreshold is null or (> 0 and < 1), "Cache:EagerRefreshThreshold", EagerRefreshThreshold, "a fraction between 0 and 1 (exclusive)");
         Require(JitterMaxDuration >= TimeSpan.Zero, "Cache:JitterMaxDuration", JitterMaxDuration, "a duration");
         Require(DistributedLockLease > TimeSpan.Zero, "Cache:DistributedLockLease", DistributedLockLease, "a positive duration");
-        foreach (var (name, profile) in Profiles)
+        foreach (var (path, profile) in Profiles.Select(p => ("Cache:Profiles:" + p.Key, p.Value)).Concat(Methods.Select(m => ("Cache:Methods:" + m.Key, m.Value))))
         {
-            var path = "Cache:Profiles:" + name;
             Require(profile.FactorySoftTimeout is null || profile.FactorySoftTimeout > TimeSpan.Zero, path + ":FactorySoftTimeout", profile.FactorySoftTimeout, "a positive duration");
             Require(profile.FactoryHardTimeout is null || profile.FactoryHardTimeout > TimeSpan.Zero, path + ":FactoryHardTimeout", profile.FactoryHardTimeout, "a positive duration");
             Require(profile.EagerRefreshThreshold is null or (> 0 and < 1), path + ":EagerRefreshThreshold", profile.EagerRefreshThreshold, "a fraction between 0 and 1 (exclusive)");
@@ -163,9 +184,21 @@ public sealed class MultiLayerCacheOptions
             Require(pattern is not null && PatternIndex.TryCompile(pattern, out _, out reason), "Cache:IndexedPatterns", pattern, "a pattern that can be indexed, but " + reason);
         }
 
+        RequireEntryValues(Profiles, "Cache:Profiles:");
+        RequireEntryValues(Methods, "Cache:Methods:");
         foreach (var c in KeyPrefix)
         {
             Require(!(c is '*' or '?' or '[' or ']' or '\\' or '{' or '}' or ':') && !char.IsWhiteSpace(c) && !char.IsControl(c), "CACHE_KEY_PREFIX", KeyPrefix, "letters, digits, '-', '_' or '.' (no glob characters, braces, ':' or whitespace)");
+        }
+    }
+
+    private static void RequireEntryValues(IDictionary<string, CacheProfile> entries, string path)
+    {
+        foreach (var (name, entry) in entries)
+        {
+            Require(entry is not null, path + name, null, "a set of entry values");
+            Require(entry!.LocalTtl is not { } local || local > TimeSpan.Zero, path + name + ":LocalTtl", entry.LocalTtl, "a positive duration");
+            Require(entry.RedisTtl is not { } redis || redis > TimeSpan.Zero, path + name + ":RedisTtl", entry.RedisTtl, "a positive duration");
         }
     }
 

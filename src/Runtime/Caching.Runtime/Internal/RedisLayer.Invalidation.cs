@@ -102,7 +102,7 @@ internal sealed partial class RedisLayer
             var script = lockToken is null ? StoreScript : FencedStoreScript;
             var database = connection.GetDatabase();
             var result = synchronous
-                ? database.ScriptEvaluate(script, keys, values)
+                ? (_syncCallsBounded ? database.ScriptEvaluate(script, keys, values) : Bounded(database.ScriptEvaluateAsync(script, keys, values)))
                 : await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
             activity?.SetTag("cache.stored", (long)result == 1);
@@ -199,7 +199,7 @@ internal sealed partial class RedisLayer
     /// Runs a script and, when given, publishes a message in one pipelined batch on one connection, so the message
     /// can only reach the other nodes after the script's effect is in Redis, at the cost of one round trip.
     /// </summary>
-    private async Task<RedisResult> ScriptThenPublishAsync(ConnectionMultiplexer connection, string script, RedisKey[] keys, RedisValue[] values, string? publish)
+    private async Task<RedisResult> ScriptThenPublishAsync(IConnectionMultiplexer connection, string script, RedisKey[] keys, RedisValue[] values, string? publish)
     {
         var database = connection.GetDatabase();
         if (publish is null)
@@ -357,7 +357,7 @@ internal sealed partial class RedisLayer
         }
     }
 
-    private async Task<long> ScanAndUnlinkAsync(ConnectionMultiplexer connection, IServer server, string match, CancellationToken cancellationToken)
+    private async Task<long> ScanAndUnlinkAsync(IConnectionMultiplexer connection, IServer server, string match, CancellationToken cancellationToken)
     {
         long removed = 0;
         var cursor = "0";

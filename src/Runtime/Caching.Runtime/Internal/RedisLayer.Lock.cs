@@ -36,7 +36,7 @@ internal sealed partial class RedisLayer
     }
 
     /// <summary>A key whose value and lock cannot share a slot (a '}' without a hash tag, on a cluster) is loaded without the lock.</summary>
-    private bool CanLock(ConnectionMultiplexer connection, string key) =>
+    private bool CanLock(IConnectionMultiplexer connection, string key) =>
         !IsCluster || connection.HashSlot(FullKey(key)) == connection.HashSlot(LockKey(key));
 
     public async ValueTask<LockAttempt> TryLockAsync(string key, string token, TimeSpan lease)

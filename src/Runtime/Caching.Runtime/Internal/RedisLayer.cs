@@ -11,6 +11,9 @@ namespace Caching.Internal;
 /// <c>RedisTimeout</c> here, not by the client's own timeout check (which runs on a one-second heartbeat).
 /// Errors the server gives for a command it will never accept (NOPERM, WRONGTYPE, a script error) are told apart
 /// from outages: they do not open the breaker, and an invalidation that meets one is not retried forever.
+/// It either owns its connections (<c>REDIS_POOL_SIZE</c> multiplexers it creates and disposes) or shares the
+/// application's multiplexer: then it opens nothing, subscribes the backplane on that one, and on disposal only
+/// unsubscribes and detaches its handlers, leaving the connection to its owner.
 /// </summary>
 internal sealed partial class RedisLayer : IAsyncDisposable
 {
@@ -22,7 +25,14 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private readonly CacheMetrics _metrics;
     private readonly Action _onError;
     private readonly CircuitBreaker _breaker;
-    private readonly Task<ConnectionMultiplexer>[] _connections;
+    private readonly Task<IConnectionMultiplexer>[] _connections;
+    private readonly IConnectionMultiplexer? _shared;
+
+    // Whether a synchronous call returns within RedisTimeout by itself: the cache's own connections use it as their
+    // sync timeout; a shared multiplexer may wait longer (5 s by default), so its synchronous calls are bounded here.
+    private readonly bool _syncCallsBounded;
+    private readonly List<(IConnectionMultiplexer Connection, EventHandler<ConnectionFailedEventArgs> Failed, EventHandler<ConnectionFailedEventArgs> Restored)> _handlers = [];
+    private ChannelMessageQueue? _backplane;
     private readonly string _keyPrefix;
     private readonly RedisChannel _channel;
     private readonly TimeSpan _timeout;
@@ -34,7 +44,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private int _unreachableLogged;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _rejectionsLogged = new(StringComparer.Ordinal);
 
-    public RedisLayer(MultiLayerCacheOptions options, ILogger logger, CacheMetrics metrics, Action onError, TimeProvider time)
+    public RedisLayer(MultiLayerCacheOptions options, ILogger logger, CacheMetrics metrics, Action onError, TimeProvider time, IConnectionMultiplexer? shared = null)
     {
         _options = options;
         _logger = logger;
@@ -45,7 +55,16 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         _breaker = new CircuitBreaker(options.BreakerFailureThreshold, options.BreakerDuration, time);
         _keyPrefix = options.KeyPrefix + ":";
         _channel = RedisChannel.Literal(options.KeyPrefix + ":__invalidate");
-        _connections = new Task<ConnectionMultiplexer>[options.RedisPoolSize];
+        _shared = shared;
+        if (shared is not null)
+        {
+            _syncCallsBounded = shared.TimeoutMilliseconds <= _timeout.TotalMilliseconds;
+            _connections = [Task.FromResult(Attach(shared, subscribe: true))];
+            return;
+        }
+
+        _syncCallsBounded = true;
+        _connections = new Task<IConnectionMultiplexer>[options.RedisPoolSize];
         for (var i = 0; i < _connections.Length; i++)
         {
             _connections[i] = ConnectAsync(i == 0);
@@ -87,7 +106,11 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         }
     }
 
-    public string Endpoint => _options.RedisConnection.Split(',')[0];
+    public string Endpoint => _shared is not null ? FirstEndpoint(_shared) : _options.RedisConnection.Split(',')[0];
+
+    /// <summary>The first server of a connection, for logs.</summary>
+    public static string FirstEndpoint(IConnectionMultiplexer connection) =>
+        connection.GetEndPoints() is { Length: > 0 } endpoints ? EndPointCollection.ToString(endpoints[0]) : "(no endpoint)";
 
     public string ChannelName => _channel.ToString();
 
@@ -114,7 +137,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
 
             var database = connection.GetDatabase();
             var value = synchronous
-                ? database.StringGet(FullKey(key))
+                ? (_syncCallsBounded ? database.StringGet(FullKey(key)) : Bounded(database.StringGetAsync(FullKey(key))))
                 : await database.StringGetAsync(FullKey(key)).WaitAsync(_timeout).ConfigureAwait(false);
             Succeeded();
             activity?.SetTag("cache.hit", !value.IsNull);
@@ -225,6 +248,37 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        lock (_handlers)
+        {
+            foreach (var (connection, failed, restored) in _handlers)
+            {
+                connection.ConnectionFailed -= failed;
+                connection.ConnectionRestored -= restored;
+            }
+
+            _handlers.Clear();
+        }
+
+        if (_shared is not null)
+        {
+            // The application's connection stays up for its other users: only this cache's subscription goes.
+            try
+            {
+                await _subscription.WaitAsync(_timeout).ConfigureAwait(false);
+                if (_backplane is { } backplane)
+                {
+                    await backplane.UnsubscribeAsync().WaitAsync(_timeout).ConfigureAwait(false);
+                }
+            }
+            catch (Exception exception) when (IsRedisFailure(exception))
+            {
+                // Redis is gone or slow: the unsubscription is abandoned. Nothing reads the channel's queue any more, and
+                // the handlers that fed this cache are already detached.
+            }
+
+            return;
+        }
+
         foreach (var task in _connections)
         {
             try
@@ -255,7 +309,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             server.Message.Contains("Error running script", StringComparison.Ordinal) ||
             server.Message.Contains("user_script", StringComparison.Ordinal));
 
-    private static async Task<long> UnlinkOnServerAsync(ConnectionMultiplexer connection, IServer server, List<RedisKey> keys)
+    private static async Task<long> UnlinkOnServerAsync(IConnectionMultiplexer connection, IServer server, List<RedisKey> keys)
     {
         long removed = 0;
         foreach (var group in GroupBySlot(connection, keys))
@@ -272,7 +326,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         return removed;
     }
 
-    private static async Task<long> UnlinkAsync(ConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
+    private static async Task<long> UnlinkAsync(IConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
     {
         long removed = 0;
         var database = connection.GetDatabase();
@@ -291,7 +345,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         return removed;
     }
 
-    private static IEnumerable<List<RedisKey>> GroupBySlot(ConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
+    private static IEnumerable<List<RedisKey>> GroupBySlot(IConnectionMultiplexer connection, IReadOnlyList<RedisKey> keys)
     {
         if (keys.Count == 0)
         {
@@ -320,7 +374,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         }
     }
 
-    private async ValueTask<ConnectionMultiplexer?> ConnectionAsync()
+    private async ValueTask<IConnectionMultiplexer?> ConnectionAsync()
     {
         var task = _connections[(int)((uint)Interlocked.Increment(ref _nextConnection) % (uint)_connections.Length)];
         if (!task.IsCompleted)
@@ -338,7 +392,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         return task.IsCompletedSuccessfully ? task.Result : null;
     }
 
-    private ConnectionMultiplexer? ConnectionSync()
+    private IConnectionMultiplexer? ConnectionSync()
     {
         var task = _connections[(int)((uint)Interlocked.Increment(ref _nextConnection) % (uint)_connections.Length)];
         if (!task.IsCompleted && !task.Wait(_timeout))
@@ -354,7 +408,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     /// SUBSCRIBE sent before the connection is up fails, and a node that never subscribed would silently keep
     /// serving values other nodes invalidated.
     /// </summary>
-    private async Task SubscribeUntilDoneAsync(ConnectionMultiplexer connection)
+    private async Task SubscribeUntilDoneAsync(IConnectionMultiplexer connection)
     {
         var logged = false;
         while (!_disposed)
@@ -362,6 +416,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             try
             {
                 var queue = await connection.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
+                _backplane = queue;
                 queue.OnMessage(message =>
                 {
                     var text = (string?)message.Message;
@@ -387,7 +442,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         }
     }
 
-    private async Task<ConnectionMultiplexer> ConnectAsync(bool subscribe)
+    private async Task<IConnectionMultiplexer> ConnectAsync(bool subscribe)
     {
         var configuration = ConfigurationOptions.Parse(_options.RedisConnection);
         configuration.AbortOnConnectFail = false;
@@ -405,7 +460,13 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         }
 
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        connection.ConnectionFailed += (_, args) =>
+        return Attach(connection, subscribe);
+    }
+
+    /// <summary>Follows a connection's failures and recoveries (breaker, logs, backplane) and, for the first, subscribes the backplane.</summary>
+    private IConnectionMultiplexer Attach(IConnectionMultiplexer connection, bool subscribe)
+    {
+        EventHandler<ConnectionFailedEventArgs> failed = (_, args) =>
         {
             if (args.ConnectionType == ConnectionType.Interactive)
             {
@@ -421,7 +482,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
                 }
             }
         };
-        connection.ConnectionRestored += (_, args) =>
+        EventHandler<ConnectionFailedEventArgs> restored = (_, args) =>
         {
             if (args.ConnectionType == ConnectionType.Interactive)
             {
@@ -441,6 +502,13 @@ internal sealed partial class RedisLayer : IAsyncDisposable
                 Subscribed?.Invoke(true);
             }
         };
+        connection.ConnectionFailed += failed;
+        connection.ConnectionRestored += restored;
+        lock (_handlers)
+        {
+            _handlers.Add((connection, failed, restored));
+        }
+
         if (!connection.IsConnected)
         {
             ReportUnreachable("no connection at startup", null);
@@ -453,6 +521,9 @@ internal sealed partial class RedisLayer : IAsyncDisposable
 
         return connection;
     }
+
+    /// <summary>A synchronous call on a shared multiplexer, waited for at most RedisTimeout (a TimeoutException past it, like the client's own).</summary>
+    private TResult Bounded<TResult>(Task<TResult> pending) => pending.WaitAsync(_timeout).GetAwaiter().GetResult();
 
     /// <summary>A permanent rejection: counted and logged once per operation, but the server answered, so the breaker stays closed.</summary>
     private void Rejected(string operation, string target, Exception exception)
