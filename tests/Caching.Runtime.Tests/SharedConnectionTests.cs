@@ -36,10 +36,18 @@ public sealed class SharedConnectionTests(RedisFixture fixture) : IClassFixture<
 
             // The backplane subscription on the shared connection evicts this node's L1 when another node invalidates.
             await other.RemoveAsync("item:1");
-            await Eventually.HoldsAsync(async () => await cache.GetOrSetAsync("item:1", _ => new ValueTask<string>("v" + ++loads)) == "v2", TimeSpan.FromSeconds(5), "the shared-connection node reloading after the other node's removal");
+            // A reload within the clock's error of the removal is returned but not stored (invalidation readme), so the
+            // check is that the reload happened and that one reload reached the other node through Redis.
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    var reloaded = await cache.GetOrSetAsync("item:1", _ => new ValueTask<string>("v" + ++loads));
+                    return reloaded != "v1" && (await other.GetAsync<string>("item:1")).Value == reloaded;
+                },
+                TimeSpan.FromSeconds(5),
+                "the shared-connection node reloading after the other node's removal, and the other node reading that reload");
 
             // And its own invalidations reach the other node.
-            Assert.Equal("v2", await other.GetOrSetAsync("item:1", _ => new ValueTask<string>("other")));
             await cache.InvalidatePatternAsync("item:*");
             await Eventually.HoldsAsync(async () => await other.GetOrSetAsync("item:1", _ => new ValueTask<string>("reloaded")) == "reloaded", TimeSpan.FromSeconds(5), "the other node reloading after the shared-connection node's invalidation");
 
