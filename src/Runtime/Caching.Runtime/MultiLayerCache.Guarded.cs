@@ -221,8 +221,14 @@ public sealed partial class MultiLayerCache
     /// claims it), as a flight of the key so concurrent misses join it. A newer entry in Redis (another node refreshed)
     /// saves the source; a failure leaves the entry as it is until it expires.
     /// </summary>
-    private void StartEagerRefresh<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, CacheEntryOptions options, LocalEntry due)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void StartEagerRefresh<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, CacheEntryOptions options)
     {
+        if (_local is null || !_local.TryGet(key, out var due) || !due!.TryClaimRefresh())
+        {
+            return;
+        }
+
         var effective = Resolve<T>(options) with { SoftTimeout = Timeout.InfiniteTimeSpan, HardTimeout = Timeout.InfiniteTimeSpan };
         var (flight, leader) = JoinFlight<T>(key, effective);
         if (flight is null || !leader)

@@ -129,9 +129,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
         if (TryGetLocal(key, SkipsLocalRead(options, settings), out T value, out var refreshDue))
         {
-            if (refreshDue is not null && refreshDue.TryClaimRefresh())
+            if (refreshDue)
             {
-                StartEagerRefresh(key, state, factory, null, options, refreshDue);
+                StartEagerRefresh(key, state, factory, null, options);
             }
 
             return new ValueTask<T>(value);
@@ -159,9 +159,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
         if (TryGetLocal(key, SkipsLocalRead(options, settings), out T value, out var refreshDue))
         {
-            if (refreshDue is not null && refreshDue.TryClaimRefresh())
+            if (refreshDue)
             {
-                StartEagerRefresh(key, state, null, factory, options, refreshDue);
+                StartEagerRefresh(key, state, null, factory, options);
             }
 
             return value;
@@ -310,8 +310,9 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    // refreshDue: the entry, when the hit is past its eager-refresh point (only GetOrSet acts on it).
-    private bool TryGetLocal<T>(string key, bool skipLocal, out T value, out LocalEntry? refreshDue)
+    // refreshDue: the hit is past the entry's eager-refresh point (only GetOrSet acts on it). A flag, not the entry:
+    // an object out-parameter here cost the hit path a third of its time (L1HitImmutableBenchmarks).
+    private bool TryGetLocal<T>(string key, bool skipLocal, out T value, out bool refreshDue)
     {
         var now = Environment.TickCount64;
         if (_local is not null && !skipLocal && _local.TryGet(key, out var entry) && entry!.IsFresh(now)
@@ -320,12 +321,12 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
             // counters when a metrics exporter collects, instead of being recorded on every call.
             Interlocked.Increment(ref _localHits);
-            refreshDue = now >= entry.RefreshTick ? entry : null;
+            refreshDue = now >= entry.RefreshTick;
             return true;
         }
 
         value = default!;
-        refreshDue = null;
+        refreshDue = false;
         return false;
     }
 
