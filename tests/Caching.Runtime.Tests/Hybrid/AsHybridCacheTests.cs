@@ -153,13 +153,21 @@ public sealed class AsHybridCacheTests(RedisFixture fixture) : IClassFixture<Red
                 _ = call().Result;
             }
 
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 100; i++)
+            // The fewest bytes of five rounds: a one-off on this thread (an entry re-checked once after the node's
+            // invalidation epoch moved, a first resolution after a settings swap) is not a cost of every hit.
+            var fewest = long.MaxValue;
+            for (var round = 0; round < 5; round++)
             {
-                _ = call().Result;
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 100; i++)
+                {
+                    _ = call().Result;
+                }
+
+                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            return fewest;
         }
 
         Assert.Equal(0, Measure(() => subject.Cache.GetOrCreateAsync("hot", factory)));
