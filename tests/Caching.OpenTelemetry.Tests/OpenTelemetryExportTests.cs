@@ -149,6 +149,25 @@ public sealed class OpenTelemetryExportTests : IDisposable
         Assert.Null(read.GetTagItem("cache.hit"));
     }
 
+    [Fact]
+    public async Task By_default_spans_carry_neither_keys_nor_invalidation_targets()
+    {
+        var spans = new List<Activity>();
+        using var tracer = Sdk.CreateTracerProviderBuilder()
+            .AddMultiLayerCacheInstrumentation()
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var cache = await CreateCacheAsync(traceKeys: false);
+
+        await cache.GetOrSetAsync("user:42:email", _ => ValueTask.FromResult("ada@example.com"));
+        await cache.InvalidatePatternAsync("user:42:*");
+        Assert.True(tracer.ForceFlush());
+
+        Assert.Contains(spans, s => s.OperationName == "cache.get_or_set");
+        Assert.Contains(spans, s => s.OperationName == "cache.invalidate");
+        Assert.DoesNotContain(spans, s => s.Tags.Any(t => t.Value?.Contains("user:42", StringComparison.Ordinal) == true));
+    }
+
     public void Dispose() => _redis.Dispose();
 
     private MultiLayerCacheOptions Options() => new()
@@ -158,9 +177,11 @@ public sealed class OpenTelemetryExportTests : IDisposable
         RedisTimeout = TimeSpan.FromSeconds(2),
     };
 
-    private async Task<MultiLayerCache> CreateCacheAsync()
+    private async Task<MultiLayerCache> CreateCacheAsync(bool traceKeys = true)
     {
-        var cache = new MultiLayerCache(Options());
+        var options = Options();
+        options.TraceKeys = traceKeys;
+        var cache = new MultiLayerCache(options);
         Assert.True(await cache.ProbeRedisAsync(), "Redis answers before the test starts");
         return cache;
     }

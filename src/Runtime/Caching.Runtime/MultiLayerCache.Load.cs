@@ -11,7 +11,10 @@ public sealed partial class MultiLayerCache
         var start = Timestamp();
         var effective = Resolve<T>(options);
         using var activity = CacheActivity.Source.StartActivity("cache.get_or_set");
-        activity?.SetTag("cache.key", key);
+        if (_options.TraceKeys)
+        {
+            activity?.SetTag("cache.key", key);
+        }
         var (flight, leader) = JoinFlight<T>(key, effective);
         Outcome<T> outcome;
         if (flight is null)

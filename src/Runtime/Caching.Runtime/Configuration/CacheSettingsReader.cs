@@ -67,6 +67,7 @@ internal static class CacheSettingsReader
         ReadFraction(section?["EagerRefreshThreshold"], "Cache:EagerRefreshThreshold", v => options.EagerRefreshThreshold = v);
         ReadDuration(section?["JitterMaxDuration"], "Cache:JitterMaxDuration", v => options.JitterMaxDuration = v);
         ReadBool(section?["DistributedLock"], "Cache:DistributedLock", v => options.DistributedLock = v);
+        ReadBool(section?["TraceKeys"], "Cache:TraceKeys", v => options.TraceKeys = v);
         ReadDuration(section?["DistributedLockLease"], "Cache:DistributedLockLease", v => options.DistributedLockLease = v);
         ReadBool(section?["UseRegisteredConnection"], "Cache:UseRegisteredConnection", v => options.UseRegisteredConnection = v);
 

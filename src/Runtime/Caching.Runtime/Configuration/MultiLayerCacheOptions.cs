@@ -63,6 +63,12 @@ public sealed class MultiLayerCacheOptions
     /// <summary>How long past its expiry a value may be served by fail-safe.</summary>
     public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Whether spans carry the key (<c>cache.key</c>) and an invalidation's target (<c>cache.target</c>); default off,
+    /// because keys can hold personal data and traces often leave the company (<c>Cache:TraceKeys</c>).
+    /// </summary>
+    public bool TraceKeys { get; set; }
+
     /// <summary>Default <see cref="CacheEntryOptions.FactorySoftTimeout"/> (default: none, a caller waits for the source).</summary>
     public TimeSpan? FactorySoftTimeout { get; set; }
 

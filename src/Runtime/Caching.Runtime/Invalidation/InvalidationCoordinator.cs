@@ -222,7 +222,10 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     {
         using var activity = CacheActivity.Source.StartActivity("cache.invalidate");
         activity?.SetTag("cache.invalidation", message.Kind.ToString());
-        activity?.SetTag("cache.target", Describe(message));
+        if (_options.TraceKeys)
+        {
+            activity?.SetTag("cache.target", Describe(message));
+        }
         var localRemoved = ApplyLocally(message);
         _metrics.Invalidation(message.Kind);
         if (_redis is null)
