@@ -82,7 +82,7 @@ public sealed class ObservabilityTests(RedisFixture fixture) : IClassFixture<Red
         };
         ActivitySource.AddActivityListener(listener);
         var prefix = CacheFactory.UniquePrefix("trace");
-        await using var cache = CacheFactory.Create(fixture.Redis, prefix);
+        await using var cache = CacheFactory.Create(fixture.Redis, prefix, o => o.TraceKeys = true);
 
         await cache.GetOrSetAsync("traced", _ => ValueTask.FromResult(1));
         await cache.RemoveAsync("traced");
