@@ -104,9 +104,6 @@ public sealed class CacheEntryOptions
     /// <summary>A payload limit for this entry in place of <see cref="MultiLayerCacheOptions.MaxValueBytes"/> (HybridCache's MaximumPayloadBytes).</summary>
     internal int? MaxValueBytes { get; init; }
 
-    /// <summary>Whether a lookup skips L1: checked on the hit path, before any profile is resolved.</summary>
-    internal bool SkipsLocalRead => SkipLocal || (Access & Caching.Internal.TierAccess.NoLocalRead) != 0;
-
     private static TimeSpan? Positive(TimeSpan? value, string name) =>
         value is null || value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "Expected a positive duration.");
 }

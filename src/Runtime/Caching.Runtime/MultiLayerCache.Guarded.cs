@@ -81,7 +81,7 @@ public sealed partial class MultiLayerCache
             if (stale is not null)
             {
                 Log.FactoryTimedOutServingStale(_logger, stale.Value.Tier);
-                return new Outcome<T>(stale.Value.Value, stale.Value.Tier, stale.Value.Envelope, source);
+                return stale.Value.Served(source);
             }
 
             throw new CacheFactoryTimeoutException($"The cache's source did not answer within {effective.HardTimeout}; the load goes on in the background.") { Key = key, Timeout = effective.HardTimeout };
@@ -143,14 +143,14 @@ public sealed partial class MultiLayerCache
                 if (stale is not null && Elapsed(waited, effective.SoftTimeout))
                 {
                     Log.FactoryTimedOutServingStale(_logger, stale.Value.Tier);
-                    return (new Outcome<T>(stale.Value.Value, stale.Value.Tier, stale.Value.Envelope), null);
+                    return (stale.Value.Served(), null);
                 }
 
                 if (Elapsed(waited, effective.HardTimeout))
                 {
                     if (stale is not null)
                     {
-                        return (new Outcome<T>(stale.Value.Value, stale.Value.Tier, stale.Value.Envelope), null);
+                        return (stale.Value.Served(), null);
                     }
 
                     throw new CacheFactoryTimeoutException($"Another node's load of this key did not finish within {effective.HardTimeout}.") { Key = key, Timeout = effective.HardTimeout };

@@ -230,7 +230,7 @@ public sealed partial class MultiLayerCache
     private Outcome<T> ServeStale<T>(string key, Stale<T> stale, Exception exception)
     {
         Log.FailSafeServed(_logger, _logEpisodes, typeof(T), key, stale.Tier, exception);
-        return new Outcome<T>(stale.Value, stale.Tier, stale.Envelope);
+        return stale.Served();
     }
 
     /// <summary>
@@ -417,7 +417,10 @@ public sealed partial class MultiLayerCache
     private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope, Task? Background = null);
 
     /// <summary>A value past its expiry that fail-safe may serve; the envelope gives followers their own copy.</summary>
-    private readonly record struct Stale<T>(T Value, CacheTier Tier, byte[]? Envelope);
+    private readonly record struct Stale<T>(T Value, CacheTier Tier, byte[]? Envelope)
+    {
+        public Outcome<T> Served(Task? background = null) => new(Value, Tier, Envelope, background);
+    }
 
     /// <summary>
     /// What a store did: whether the value was accepted for caching, the envelope it wrote (null when only L1 took a

@@ -85,7 +85,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
             _redis = new RedisLayer(options, _logger, _metrics, () => Interlocked.Increment(ref _errors), _time, sharedConnection);
         }
 
-        _invalidation = new InvalidationCoordinator(options, PatternIndex.Create(options.IndexedPatterns.Concat(indexedPatterns)), _local, _redis, _logger, _metrics, _time, _instanceId);
+        _invalidation = new InvalidationCoordinator(options, PatternIndex.Create(options.IndexedPatterns.Concat(indexedPatterns)), _local, _redis, _logger, _metrics, _time, _instanceId, _logEpisodes);
         _knowledge = _invalidation.Knowledge;
         _metrics.ObservePending(() => _invalidation.PendingCount, () => _invalidation.PendingCollapses);
         Log.Started(_logger, options.LocalEnabled ? "on" : "off", options.LocalSizeMb, options.RedisEnabled ? "on" : "off", _redis?.Endpoint ?? "-", options.KeyPrefix);
@@ -149,11 +149,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         var settings = HitSettings(options);
         if (settings is { Enabled: false })
         {
-            if (state is ITierObserver observer)
-            {
-                observer.Served(CacheTier.Source);
-            }
-
+            NoteBypass(state);
             return factory(state);
         }
 
@@ -393,11 +389,15 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     /// <summary>A kill switch is on: the source answers, with the caller's token, and nothing is read or written.</summary>
     private static ValueTask<T> Bypass<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
     {
+        NoteBypass(state);
+        return factory(state, cancellationToken);
+    }
+
+    private static void NoteBypass<TState>(TState state)
+    {
         if (state is ITierObserver observer)
         {
             observer.Served(CacheTier.Source);
         }
-
-        return factory(state, cancellationToken);
     }
 }

@@ -27,10 +27,7 @@ internal sealed record CachedModel(
 }
 
 /// <summary>The resilience settings of <c>[Cached]</c> (timeouts, eager refresh, jitter, the distributed lock); all optional.</summary>
-internal sealed record ResilienceModel(DurationModel? SoftTimeout, DurationModel? HardTimeout, double EagerRefresh, DurationModel? Jitter, bool DistributedLock)
-{
-    public static ResilienceModel None { get; } = new(null, null, 0, null, false);
-}
+internal sealed record ResilienceModel(DurationModel? SoftTimeout, DurationModel? HardTimeout, double EagerRefresh, DurationModel? Jitter, bool DistributedLock);
 
 /// <summary>A TTL parsed at compile time.</summary>
 internal sealed record DurationModel(long Ticks, string Text);

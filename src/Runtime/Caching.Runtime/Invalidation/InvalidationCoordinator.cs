@@ -38,7 +38,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private long _nextCalibrationTimestamp;
     private int _outageLogged;
 
-    public InvalidationCoordinator(MultiLayerCacheOptions options, PatternIndex index, LocalCache? local, RedisLayer? redis, ILogger logger, CacheMetrics metrics, TimeProvider time, string instanceId)
+    public InvalidationCoordinator(MultiLayerCacheOptions options, PatternIndex index, LocalCache? local, RedisLayer? redis, ILogger logger, CacheMetrics metrics, TimeProvider time, string instanceId, LogEpisodes logEpisodes)
     {
         _options = options;
         _local = local;
@@ -46,7 +46,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _time = time;
-        _logEpisodes = new LogEpisodes(time);
+        _logEpisodes = logEpisodes;
         _instanceId = instanceId;
         _index = index;
         Clock = new ReferenceClock(time);
