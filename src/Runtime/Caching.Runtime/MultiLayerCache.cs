@@ -267,6 +267,10 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
     }
 
+    internal InvalidationCoordinator Invalidation => _invalidation;
+
+    internal RedisLayer? Redis => _redis;
+
     /// <summary>A write and read of a probe entry straight on L1 (not through invalidation, which may clear L1 at any time).</summary>
     internal bool ProbeLocal()
     {

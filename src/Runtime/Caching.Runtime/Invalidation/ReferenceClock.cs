@@ -39,6 +39,16 @@ internal sealed class ReferenceClock
 
     public bool IsCalibrated => Volatile.Read(ref _sample).Calibrated;
 
+    /// <summary>Half the width of the estimate's bounds now, in microseconds (0 before the first sample).</summary>
+    public long ErrorUs
+    {
+        get
+        {
+            var sample = Volatile.Read(ref _sample);
+            return Error(sample, LocalUs());
+        }
+    }
+
     /// <summary>The earliest reference time it can be now: the stamp of a load that starts now.</summary>
     public long Low()
     {
@@ -105,7 +115,7 @@ internal sealed class ReferenceClock
         var sent = ToUs(sentTimestamp);
         var received = ToUs(receivedTimestamp);
         var middle = sent + ((received - sent) / 2);
-        var fresh = new Sample(middle, referenceUs, ((received - sent) / 2) + SampleSlackUs, Calibrated: true);
+        var fresh = new Sample(middle, referenceUs, SampleErrorUs(sentTimestamp, receivedTimestamp), Calibrated: true);
         lock (_gate)
         {
             var current = _sample;
@@ -127,6 +137,10 @@ internal sealed class ReferenceClock
             return !consistent;
         }
     }
+
+    /// <summary>The error bound a sample taken between these two timestamps starts with.</summary>
+    public long SampleErrorUs(long sentTimestamp, long receivedTimestamp) =>
+        ((ToUs(receivedTimestamp) - ToUs(sentTimestamp)) / 2) + SampleSlackUs;
 
     private static long Error(Sample sample, long localUs) =>
         sample.Calibrated ? sample.ErrorUs + (Math.Max(0, localUs - sample.LocalUs) / DriftDivisor) : 0;
