@@ -54,18 +54,4 @@ public sealed class ClockCalibrationTests(RedisFixture fixture) : IClassFixture<
         var line = info.Split('\n').First(l => l.StartsWith("blocked_clients:", StringComparison.Ordinal));
         return int.Parse(line["blocked_clients:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>The system's clock, plus forward jumps the test makes: what a process that was not scheduled sees.</summary>
-    private sealed class JumpingTime : TimeProvider
-    {
-        private long _offsetTicks;
-
-        public void Jump(TimeSpan by) => Interlocked.Add(ref _offsetTicks, (long)(by.TotalSeconds * global::System.Diagnostics.Stopwatch.Frequency));
-
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromSeconds(Volatile.Read(ref _offsetTicks) / (double)global::System.Diagnostics.Stopwatch.Frequency);
-
-        public override long GetTimestamp() => System.GetTimestamp() + Volatile.Read(ref _offsetTicks);
-
-        public override long TimestampFrequency => System.TimestampFrequency;
-    }
 }

@@ -150,6 +150,52 @@ public sealed class DistributedLockTests(RedisFixture fixture) : IClassFixture<R
         }
     }
 
+    [Fact]
+    public async Task A_holder_whose_clock_runs_ahead_cannot_overwrite_the_next_holders_value_after_its_lease()
+    {
+        // The case the stamps cannot order: the stalled holder's clock estimate runs 2 s ahead (a process that was not
+        // scheduled between two clock samples sees its monotonic clock jump), so its older read carries the newer
+        // stamp and a plain conditional store would keep it over the next holder's newer read. Only the lock check
+        // refuses it: that holder's lock is gone. Fails with the check removed from FencedStoreScript.
+        var prefix = CacheFactory.UniquePrefix("fence-ahead");
+        var ahead = new JumpingTime();
+
+        // Generous Redis timeouts: this is about the order of two stores, and a lock attempt that timed out (seen
+        // once in 20 runs on an idle machine at 500 ms) would make A load without the lock, which is not the case here.
+        static void Configure(MultiLayerCacheOptions o)
+        {
+            o.DistributedLockLease = TimeSpan.FromMilliseconds(300);
+            o.RedisTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        await using var a = new MultiLayerCache(CacheFactory.Options(fixture.Redis, prefix, Configure), timeProvider: ahead);
+        Assert.True(await a.ProbeRedisAsync());
+        await using var b = CacheFactory.Create(fixture.Redis, prefix, Configure);
+        await using var reader = CacheFactory.Create(fixture.Redis, prefix, Configure);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        ahead.Jump(TimeSpan.FromSeconds(2));
+
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new CacheEntryOptions { DistributedLock = true, LocalTtl = TimeSpan.FromMinutes(1), RedisTtl = TimeSpan.FromMinutes(1) };
+        var stalled = a.GetOrSetAsync("k", async _ =>
+        {
+            reading.SetResult();
+            await gate.Task;
+            return "older read";
+        }, options).AsTask();
+        await reading.Task;
+        Assert.True(await admin.GetDatabase().KeyExistsAsync(LockKey(prefix, "k")), "A loads without the lock");
+
+        // B waits for A's lock, takes it when A's lease ends, and stores its newer read.
+        Assert.Equal("newer read", await b.GetOrSetAsync("k", _ => ValueTask.FromResult("newer read"), options));
+        gate.SetResult();
+        Assert.Equal("older read", await stalled);
+        await Task.Delay(100);
+
+        Assert.Equal("newer read", (await reader.GetAsync<string>("k")).Value);
+    }
+
     // The lock shares the value's hash slot: the value key is its hash tag (RedisLayer.Lock.cs).
     private static string LockKey(string prefix, string key) => prefix + ":__lock:{" + prefix + ":" + key + "}";
 }
