@@ -39,7 +39,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly IDisposable? _settingsSubscription;
     private volatile CacheSettings _settings;
 
-    private long _localHits;
+    private readonly StripedCounter _localHits = new();
     private long _redisHits;
     private long _sourceHits;
     private long _misses;
@@ -216,7 +216,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     /// <inheritdoc />
     public CacheStatistics Stats()
     {
-        var localHits = Interlocked.Read(ref _localHits);
+        var localHits = _localHits.Read();
         var redisHits = Interlocked.Read(ref _redisHits);
         var sourceHits = Interlocked.Read(ref _sourceHits);
         var misses = Interlocked.Read(ref _misses);
@@ -320,7 +320,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         {
             // The only bookkeeping on the hot path: the request, hit and miss instruments are observed from these
             // counters when a metrics exporter collects, instead of being recorded on every call.
-            Interlocked.Increment(ref _localHits);
+            _localHits.Increment();
             refreshDue = now >= entry.RefreshTick;
             return true;
         }
@@ -342,7 +342,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         switch (tier)
         {
             case CacheTier.Local:
-                Interlocked.Increment(ref _localHits);
+                _localHits.Increment();
                 break;
             case CacheTier.Redis:
                 Interlocked.Increment(ref _redisHits);
