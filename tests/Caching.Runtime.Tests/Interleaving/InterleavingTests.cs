@@ -30,6 +30,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
         var runner = new InterleavingRunner(fixture.Redis);
         var failures = new List<CheckReport>();
         var errors = new List<string>();
+        var errorSeeds = new List<int>();
         var kinds = new Dictionary<OpKind, int>();
         var restartSeeds = new List<int>();
         int issuerPairs = 0, otherPairs = 0, finalReads = 0, runs = 0;
@@ -47,6 +48,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
                 catch (Exception exception)
                 {
                     errors.Add($"seed {seed}: the run itself failed: {exception.GetType().Name}: {exception.Message}");
+                    errorSeeds.Add(seed);
                     continue;
                 }
 
@@ -82,7 +84,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeds {first}..{first + count - 1} x{repeat}: {runs} runs in {clock.Elapsed.TotalSeconds:0.0} s, {restartSeeds.Count} with a Redis restart ({string.Join(" ", restartSeeds.Distinct())})"));
         output.WriteLine("operations: " + string.Join(", ", Enum.GetValues<OpKind>().Select(k => $"{k} {kinds.GetValueOrDefault(k)}")));
         output.WriteLine($"checked: {issuerPairs} issuer (write, later read) pairs, {otherPairs} other-node pairs past the bound, {finalReads} final reads");
-        output.WriteLine($"failed: {failures.Count} run(s), {errors.Count} run error(s)");
+        output.WriteLine($"failed: {failures.Count} run(s), {errors.Count} run error(s); start-up probes retried: {runner.ProbeRetries}");
         foreach (var group in failures.SelectMany(f => f.Violations.Select(v => v.Property).Distinct().Select(p => (Property: p, f.History.Seed))).GroupBy(x => x.Property))
         {
             output.WriteLine($"  {group.Key}: seeds {string.Join(" ", group.Select(x => x.Seed).Distinct())}");
@@ -90,11 +92,11 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
 
         if (failures.Count > 0 || errors.Count > 0)
         {
-            Assert.Fail(Message(failures, errors, runs));
+            Assert.Fail(Message(failures, errors, errorSeeds, runs));
         }
     }
 
-    private static string Message(List<CheckReport> failures, List<string> errors, int runs)
+    private static string Message(List<CheckReport> failures, List<string> errors, List<int> errorSeeds, int runs)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Invariant 2 violated in {failures.Count} of {runs} runs ({errors.Count} run errors).");
@@ -117,7 +119,7 @@ public sealed class InterleavingTests(RedisFixture fixture, ITestOutputHelper ou
             text.AppendLine().Append(failure.Describe());
         }
 
-        var example = failures.Count > 0 ? failures[0].History.Seed : 0;
+        var example = failures.Count > 0 ? failures[0].History.Seed : errorSeeds.FirstOrDefault();
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Replay one seed: {SeedVariable}={example} dotnet test tests/Caching.Runtime.Tests -c Release --filter FullyQualifiedName~Interleaving");
         text.AppendLine($"(the schedule replays exactly; the thread timing does not, so add {RepeatVariable}=50 to run it 50 times)");
         return text.ToString();
