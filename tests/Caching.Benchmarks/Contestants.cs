@@ -98,3 +98,27 @@ internal static class Contestants
         return (provider.GetRequiredService<HybridCache>(), provider);
     }
 }
+
+/// <summary>One fresh cache of each contestant without Redis, disposed together: for rows that need empty caches every iteration.</summary>
+internal sealed class LocalContestants : IDisposable
+{
+    private readonly ServiceProvider _hybridServices;
+
+    public LocalContestants() => (Hybrid, _hybridServices) = Contestants.Hybrid(redis: null);
+
+    public MemoryCache Raw { get; } = Contestants.RawMemory();
+
+    public MultiLayerCache Ours { get; } = Contestants.Ours(redis: null);
+
+    public FusionCache Fusion { get; } = Contestants.Fusion(redis: null);
+
+    public HybridCache Hybrid { get; }
+
+    public void Dispose()
+    {
+        Raw.Dispose();
+        Ours.Dispose();
+        Fusion.Dispose();
+        _hybridServices.Dispose();
+    }
+}

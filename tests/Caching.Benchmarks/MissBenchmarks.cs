@@ -30,7 +30,7 @@ public class MissBenchmarks
     private MultiLayerCache _ours = null!;
     private FusionCache _fusion = null!;
     private HybridCache _hybrid = null!;
-    private ServiceProvider _hybridServices = null!;
+    private LocalContestants? _caches;
 
     public MissBenchmarks()
     {
@@ -63,11 +63,9 @@ public class MissBenchmarks
     [IterationSetup]
     public void PrepareIteration()
     {
-        DisposeCaches();
-        _raw = Contestants.RawMemory();
-        _ours = Contestants.Ours(redis: null);
-        _fusion = Contestants.Fusion(redis: null);
-        (_hybrid, _hybridServices) = Contestants.Hybrid(redis: null);
+        _caches?.Dispose();
+        _caches = new LocalContestants();
+        (_raw, _ours, _fusion, _hybrid) = (_caches.Raw, _caches.Ours, _caches.Fusion, _caches.Hybrid);
         _keys = new string[Invocations];
         for (var i = 0; i < _keys.Length; i++)
         {
@@ -78,13 +76,7 @@ public class MissBenchmarks
     }
 
     [GlobalCleanup]
-    public void DisposeCaches()
-    {
-        _raw?.Dispose();
-        _ours?.Dispose();
-        _fusion?.Dispose();
-        _hybridServices?.Dispose();
-    }
+    public void DisposeCaches() => _caches?.Dispose();
 
     [Benchmark(Baseline = true, Description = "raw MemoryCache.GetOrCreate")]
     public Profile Raw() => _raw.GetOrCreate(_keys[_next++], _rawFactory)!;

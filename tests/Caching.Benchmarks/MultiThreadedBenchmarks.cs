@@ -35,7 +35,7 @@ public class MultiThreadedBenchmarks
     private MultiLayerCache _ours = null!;
     private FusionCache _fusion = null!;
     private HybridCache _hybrid = null!;
-    private ServiceProvider _hybridServices = null!;
+    private LocalContestants? _caches;
 
     public MultiThreadedBenchmarks()
     {
@@ -73,11 +73,9 @@ public class MultiThreadedBenchmarks
     [IterationSetup]
     public void PrepareIteration()
     {
-        DisposeCaches();
-        _raw = Contestants.RawMemory();
-        _ours = Contestants.Ours(redis: null);
-        _fusion = Contestants.Fusion(redis: null);
-        (_hybrid, _hybridServices) = Contestants.Hybrid(redis: null);
+        _caches?.Dispose();
+        _caches = new LocalContestants();
+        (_raw, _ours, _fusion, _hybrid) = (_caches.Raw, _caches.Ours, _caches.Fusion, _caches.Hybrid);
         foreach (var key in _hot)
         {
             Raw(key);
@@ -150,11 +148,5 @@ public class MultiThreadedBenchmarks
         });
     }
 
-    private void DisposeCaches()
-    {
-        _raw?.Dispose();
-        _ours?.Dispose();
-        _fusion?.Dispose();
-        _hybridServices?.Dispose();
-    }
+    private void DisposeCaches() => _caches?.Dispose();
 }
