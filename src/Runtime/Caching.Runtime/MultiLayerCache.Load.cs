@@ -11,10 +11,11 @@ public sealed partial class MultiLayerCache
         var start = Timestamp();
         var effective = Resolve<T>(options);
         using var activity = CacheActivity.Source.StartActivity("cache.get_or_set");
-        if (_options.TraceKeys)
+        if (activity is not null && _options.TraceKeys)
         {
-            activity?.SetTag("cache.key", key);
+            activity.SetTag("cache.key", key);
         }
+
         var (flight, leader) = JoinFlight<T>(key, effective);
         Outcome<T> outcome;
         if (flight is null)

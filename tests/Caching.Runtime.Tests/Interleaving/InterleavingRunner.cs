@@ -54,7 +54,7 @@ public sealed class InterleavingRunner(RedisServer redis)
             {
                 // Which part of the probe failed, and whether it was transient, is what tells a slow start-up from a
                 // broken one.
-                var states = string.Join("; ", nodes.Select((n, i) => $"node {i}: probe {probes[i]}, clock calibrated {n.Invalidation.Calibrated.IsCompleted} after {n.Invalidation.SamplesTaken} samples, {n.Redis} connected {n.Redis?.IsConnected}"));
+                var states = string.Join("; ", nodes.Select((n, i) => $"node {i}: probe {probes[i]}, clock calibrated {n.Invalidation.Calibrated.IsCompleted} after {n.Invalidation.Clock.SamplesTaken} samples, {n.Redis} connected {n.Redis?.IsConnected}"));
                 var again = await Task.WhenAll(nodes.Select(n => n.ProbeRedisAsync().AsTask()));
                 throw new InvalidOperationException($"a node could not reach Redis at start ({states}; probed again: {string.Join(", ", again)})");
             }

@@ -45,8 +45,6 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     private readonly PatternIndex _index;
     private readonly TaskCompletionSource _calibrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextCalibrationTimestamp;
-    private long _bestSampleErrorUs = long.MaxValue;
-    private int _samplesTaken;
     private int _outageLogged;
 
     public InvalidationCoordinator(MultiLayerCacheOptions options, PatternIndex index, LocalCache? local, RedisLayer? redis, ILogger logger, CacheMetrics metrics, TimeProvider time, string instanceId, LogEpisodes logEpisodes)
@@ -80,9 +78,6 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     public ReferenceClock Clock { get; }
 
     public Knowledge Knowledge { get; }
-
-    /// <summary>How many <c>TIME</c> replies the clock took (tests read it to see a loose sample was followed up).</summary>
-    public int SamplesTaken => Volatile.Read(ref _samplesTaken);
 
     public int PendingCount => _pending.Count;
 
@@ -571,7 +566,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
 
             var error = Clock.ErrorUs;
             return error <= TightErrorUs
-                || (Volatile.Read(ref _samplesTaken) >= SamplesPerCalibration && error <= 2 * Volatile.Read(ref _bestSampleErrorUs));
+                || (Clock.SamplesTaken >= SamplesPerCalibration && error <= 2 * Clock.BestSampleErrorUs);
         }
     }
 
@@ -580,13 +575,6 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
 
     private void Take((long ReferenceUs, long Sent, long Received) sample)
     {
-        Interlocked.Increment(ref _samplesTaken);
-        var sampleErrorUs = Clock.SampleErrorUs(sample.Sent, sample.Received);
-        if (sampleErrorUs < Volatile.Read(ref _bestSampleErrorUs))
-        {
-            Volatile.Write(ref _bestSampleErrorUs, sampleErrorUs);
-        }
-
         var wasCalibrated = Clock.IsCalibrated;
         if (Clock.Calibrate(sample.ReferenceUs, sample.Sent, sample.Received))
         {

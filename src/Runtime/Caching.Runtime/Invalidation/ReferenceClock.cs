@@ -24,6 +24,8 @@ internal sealed class ReferenceClock
     private long _lastMark;
     private long _lastWrite;
     private int _era;
+    private int _samplesTaken;
+    private long _bestSampleErrorUs = long.MaxValue;
 
     public ReferenceClock(TimeProvider time)
     {
@@ -38,6 +40,12 @@ internal sealed class ReferenceClock
     public int Era => Volatile.Read(ref _era);
 
     public bool IsCalibrated => Volatile.Read(ref _sample).Calibrated;
+
+    /// <summary>How many <c>TIME</c> replies were taken.</summary>
+    public int SamplesTaken => Volatile.Read(ref _samplesTaken);
+
+    /// <summary>The smallest error bound any reply started with: what this network allows.</summary>
+    public long BestSampleErrorUs => Volatile.Read(ref _bestSampleErrorUs);
 
     /// <summary>Half the width of the estimate's bounds now, in microseconds (0 before the first sample).</summary>
     public long ErrorUs
@@ -115,9 +123,11 @@ internal sealed class ReferenceClock
         var sent = ToUs(sentTimestamp);
         var received = ToUs(receivedTimestamp);
         var middle = sent + ((received - sent) / 2);
-        var fresh = new Sample(middle, referenceUs, SampleErrorUs(sentTimestamp, receivedTimestamp), Calibrated: true);
+        var fresh = new Sample(middle, referenceUs, ((received - sent) / 2) + SampleSlackUs, Calibrated: true);
         lock (_gate)
         {
+            _samplesTaken++;
+            _bestSampleErrorUs = Math.Min(_bestSampleErrorUs, fresh.ErrorUs);
             var current = _sample;
             var predicted = current.ReferenceUs + (middle - current.LocalUs);
             var allowed = Error(current, middle) + fresh.ErrorUs;
@@ -137,10 +147,6 @@ internal sealed class ReferenceClock
             return !consistent;
         }
     }
-
-    /// <summary>The error bound a sample taken between these two timestamps starts with.</summary>
-    public long SampleErrorUs(long sentTimestamp, long receivedTimestamp) =>
-        ((ToUs(receivedTimestamp) - ToUs(sentTimestamp)) / 2) + SampleSlackUs;
 
     private static long Error(Sample sample, long localUs) =>
         sample.Calibrated ? sample.ErrorUs + (Math.Max(0, localUs - sample.LocalUs) / DriftDivisor) : 0;
