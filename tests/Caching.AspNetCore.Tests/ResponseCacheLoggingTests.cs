@@ -25,12 +25,14 @@ public sealed class ResponseCacheLoggingTests(RedisFixture fixture) : IClassFixt
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddMultiLayerCache(new MultiLayerCacheOptions
+        var options = new MultiLayerCacheOptions
         {
             KeyPrefix = "log-" + Guid.NewGuid().ToString("N")[..8],
             RedisConnection = fixture.Redis.ConnectionString,
-            Serializer = new BrokenSerializer(),
-        });
+        };
+        // Stored responses bring their own serializer ([CacheSerializer]); an application's choice for the type wins.
+        options.Serializers.Add<CachedResponse>(new BrokenSerializer());
+        builder.Services.AddMultiLayerCache(options);
         builder.Services.AddMultiLayerResponseCache();
         await using var app = builder.Build();
         app.UseMultiLayerResponseCache();

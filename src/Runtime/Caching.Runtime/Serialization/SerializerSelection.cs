@@ -27,15 +27,16 @@ internal sealed class SerializerSelection : ICacheSerializer
         (_perType, _factories) = registry.Snapshot();
         _container = container;
         // A container source is asked per type (its per-type serializers cannot be listed ahead), so it always looks up.
+        // A type's own [CacheSerializer] is seen per type too, through a static of the closed generic (no lookup).
         _uniform = registry.IsEmpty && container is null;
     }
 
     /// <summary>The identity of the serializer for <typeparamref name="T"/> (see <see cref="TypeTag"/>).</summary>
-    public string? IdentityFor<T>() => _uniform ? _fallbackIdentity : For<T>().Identity;
+    public string? IdentityFor<T>() => Uniform<T>() ? _fallbackIdentity : For<T>().Identity;
 
     public void Serialize<T>(IBufferWriter<byte> destination, T value)
     {
-        if (_uniform)
+        if (Uniform<T>())
         {
             _fallback.Serialize(destination, value);
         }
@@ -45,11 +46,14 @@ internal sealed class SerializerSelection : ICacheSerializer
         }
     }
 
-    public T Deserialize<T>(ReadOnlySpan<byte> source) => _uniform ? _fallback.Deserialize<T>(source) : For<T>().Deserialize(source.ToArray());
+    public T Deserialize<T>(ReadOnlySpan<byte> source) => Uniform<T>() ? _fallback.Deserialize<T>(source) : For<T>().Deserialize(source.ToArray());
 
     /// <summary>Reads the value stored in <paramref name="buffer"/> from <paramref name="offset"/> on, without copying it.</summary>
     public T Deserialize<T>(byte[] buffer, int offset) =>
-        _uniform ? _fallback.Deserialize<T>(buffer.AsSpan(offset)) : For<T>().Deserialize(buffer.AsMemory(offset));
+        Uniform<T>() ? _fallback.Deserialize<T>(buffer.AsSpan(offset)) : For<T>().Deserialize(buffer.AsMemory(offset));
+
+    /// <summary>Whether <typeparamref name="T"/> goes straight to the cache's general serializer.</summary>
+    private bool Uniform<T>() => _uniform && !DeclaredSerializer<T>.IsDeclared;
 
     private TypeSerializer<T> For<T>() =>
         _chosen.TryGetValue(typeof(T), out var chosen) ? (TypeSerializer<T>)chosen : (TypeSerializer<T>)_chosen.GetOrAdd(typeof(T), static (_, self) => self.Choose<T>(), this);
@@ -77,6 +81,11 @@ internal sealed class SerializerSelection : ICacheSerializer
             {
                 return new HybridTypeSerializer<T>(created);
             }
+        }
+
+        if (DeclaredSerializer<T>.IsDeclared)
+        {
+            return new HybridTypeSerializer<T>(DeclaredSerializer<T>.Get());
         }
 
         return new GeneralTypeSerializer<T>(_fallback, _fallbackIdentity);
