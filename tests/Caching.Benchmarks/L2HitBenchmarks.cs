@@ -69,6 +69,7 @@ public class L2HitBenchmarks
         Check.Equal(_value, Raw().GetAwaiter().GetResult(), nameof(Raw));
         Check.Equal(_value, OursSkipLocalAsync().GetAwaiter().GetResult(), nameof(OursSkipLocalAsync));
         Check.Equal(_value, OursL1DisabledAsync().GetAwaiter().GetResult(), nameof(OursL1DisabledAsync));
+        Check.Equal(_value, OursGetL1DisabledAsync().GetAwaiter().GetResult(), nameof(OursGetL1DisabledAsync));
         Check.Equal(_value, FusionAsync().GetAwaiter().GetResult(), nameof(FusionAsync));
         Check.Equal(_value, HybridAsync().GetAwaiter().GetResult(), nameof(HybridAsync));
     }
@@ -98,6 +99,10 @@ public class L2HitBenchmarks
     [Benchmark(Description = "ours GetOrSetAsync, L1 disabled")]
     public async Task<Profile> OursL1DisabledAsync() =>
         await _oursNoL1.GetOrSetAsync(Key, 0, NeverAsync).ConfigureAwait(false);
+
+    [Benchmark(Description = "ours GetAsync, L1 disabled")]
+    public async Task<Profile?> OursGetL1DisabledAsync() =>
+        (await _oursNoL1.GetAsync<Profile>(Key).ConfigureAwait(false)).Value;
 
     [Benchmark(Description = "FusionCache GetOrSetAsync, memory skipped")]
     public async Task<Profile> FusionAsync() =>

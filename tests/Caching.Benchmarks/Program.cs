@@ -8,6 +8,7 @@ using Caching.Benchmarks;
 // ./build.sh bench commands        Redis commands per L2 hit
 // ./build.sh bench --filter '*L1Hit*'   any BenchmarkDotNet arguments select among the comparisons
 // ./build.sh bench --filter '*MultiThreaded*'   cores and 4x cores threads on 1,000 hot keys, all hits or 10 % misses
+// ./build.sh bench --filter '*SeedMix*'   the seed's 90 % L1 / 9 % Redis / 1 % 50 ms source mix, mean per call
 // ./build.sh bench --filter '*Anatomy*' '*Clock*'   where our L1 hit and miss spend their time (not in the default run)
 // ./build.sh bench --filter '*SerializerBenchmarks*'   STJ (source-generated) vs MemoryPack on the 207-byte payload (not in the default run)
 // ./build.sh bench invalidation [BDN args]   pattern/tag invalidation among 10k-1M unrelated keys (not in the default run,
@@ -30,7 +31,7 @@ switch (args.FirstOrDefault())
         break;
     case null:
         // One BenchmarkDotNet run (and one summary table, with its own raw baseline) per comparison.
-        BenchmarkRunner.Run([typeof(ProcessWarmUpBenchmarks), typeof(L1HitImmutableBenchmarks), typeof(L1HitCopyBenchmarks), typeof(L2HitBenchmarks), typeof(MissBenchmarks), typeof(MultiThreadedBenchmarks)], config);
+        BenchmarkRunner.Run([typeof(ProcessWarmUpBenchmarks), typeof(L1HitImmutableBenchmarks), typeof(L1HitCopyBenchmarks), typeof(L2HitBenchmarks), typeof(MissBenchmarks), typeof(MultiThreadedBenchmarks), typeof(SeedMixBenchmarks)], config);
         RetainedMemory.Run(RetainedMemory.DefaultEntries);
         await Stampede.RunAsync().ConfigureAwait(false);
         await RedisCommandCount.RunAsync().ConfigureAwait(false);
