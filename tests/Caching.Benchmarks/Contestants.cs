@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
@@ -120,5 +121,49 @@ internal sealed class LocalContestants : IDisposable
         Ours.Dispose();
         Fusion.Dispose();
         _hybridServices.Dispose();
+    }
+}
+
+/// <summary>
+/// A real redis-server (127.0.0.1, a free port) and each contestant on it, disposed together: raw StackExchange.Redis,
+/// ours (its connection and backplane up before the first measured call), FusionCache and HybridCache on Microsoft's
+/// RedisCache.
+/// </summary>
+internal sealed class RedisContestants : IDisposable
+{
+    private readonly ServiceProvider _hybridServices;
+
+    public RedisContestants()
+    {
+        Redis = new RedisServer();
+        RawConnection = ConnectionMultiplexer.Connect(Redis.ConnectionString);
+        Raw = RawConnection.GetDatabase();
+        // Until its connection and backplane subscription are up, our cache serves from the source (by design:
+        // a slow Redis never holds a caller up), so wait for them as an application's startup probe would.
+        Ours = Contestants.Ours(Redis);
+        Contestants.WaitForRedis(Ours);
+        Fusion = Contestants.Fusion(Redis);
+        (Hybrid, _hybridServices) = Contestants.Hybrid(Redis);
+    }
+
+    public RedisServer Redis { get; }
+
+    public ConnectionMultiplexer RawConnection { get; }
+
+    public IDatabase Raw { get; }
+
+    public MultiLayerCache Ours { get; }
+
+    public FusionCache Fusion { get; }
+
+    public HybridCache Hybrid { get; }
+
+    public void Dispose()
+    {
+        _hybridServices.Dispose();
+        Fusion.Dispose();
+        Ours.Dispose();
+        RawConnection.Dispose();
+        Redis.Dispose();
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Caching.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 
@@ -29,14 +27,12 @@ public class L2HitBenchmarks
     private readonly Func<FusionCacheFactoryExecutionContext<Profile>, CancellationToken, Task<Profile>> _fusionFactory;
     private readonly Func<FusionCacheFactoryExecutionContext<Profile>, CancellationToken, Task<Profile>> _fusionNever =
         static (_, _) => throw new InvalidOperationException("L2 hit benchmark reached the source: the entry is not in Redis.");
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _raw = null!;
+    private RedisContestants _on = null!;
     private IDatabase _rawDatabase = null!;
     private MultiLayerCache _ours = null!;
     private MultiLayerCache _oursNoL1 = null!;
     private FusionCache _fusion = null!;
     private HybridCache _hybrid = null!;
-    private ServiceProvider _hybridServices = null!;
 
     public L2HitBenchmarks() => _fusionFactory = (_, _) => Task.FromResult(_value);
 
@@ -47,23 +43,13 @@ public class L2HitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _redis = new RedisServer();
-        _raw = ConnectionMultiplexer.Connect(_redis.ConnectionString);
-        _rawDatabase = _raw.GetDatabase();
+        _on = new RedisContestants();
+        (_rawDatabase, _ours, _fusion, _hybrid) = (_on.Raw, _on.Ours, _on.Fusion, _on.Hybrid);
         _rawDatabase.StringSet(RawKey, JsonSerializer.SerializeToUtf8Bytes(_value), Contestants.RedisTtl);
-
-        // Until its connection and backplane subscription are up, our cache serves from the source (by design:
-        // a slow Redis never holds a caller up), so wait for them as an application's startup probe would.
-        _ours = Contestants.Ours(_redis);
-        _oursNoL1 = Contestants.Ours(_redis, localEnabled: false);
-        Contestants.WaitForRedis(_ours);
+        _oursNoL1 = Contestants.Ours(_on.Redis, localEnabled: false);
         Contestants.WaitForRedis(_oursNoL1);
         _ = Sync.Result(_ours.GetOrSetAsync(Key, _value, static (v, _) => ValueTask.FromResult(v), OursSkipLocal));
-
-        _fusion = Contestants.Fusion(_redis);
         _ = Sync.Result(_fusion.GetOrSetAsync<Profile>(Key, _fusionFactory, options: FusionL2Only));
-
-        (_hybrid, _hybridServices) = Contestants.Hybrid(_redis);
         _ = Sync.Result(_hybrid.GetOrCreateAsync(Key, _value, static (v, _) => ValueTask.FromResult(v), HybridL2Only));
 
         Check.Equal(_value, Raw().GetAwaiter().GetResult(), nameof(Raw));
@@ -77,12 +63,8 @@ public class L2HitBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _hybridServices.Dispose();
-        _fusion.Dispose();
         _oursNoL1.Dispose();
-        _ours.Dispose();
-        _raw.Dispose();
-        _redis.Dispose();
+        _on.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "raw GET + System.Text.Json")]

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Caching.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 
@@ -31,14 +29,12 @@ public class SeedMixBenchmarks
     private readonly string[] _hot = Keys("seed:hot:", 90);
     private readonly string[] _warm = Keys("seed:warm:", 9);
     private readonly Profile _value = Payloads.Immutable();
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _raw = null!;
+    private RedisContestants _on = null!;
     private IDatabase _rawDatabase = null!;
     private MemoryCache _rawMemory = null!;
     private MultiLayerCache _ours = null!;
     private FusionCache _fusion = null!;
     private HybridCache _hybrid = null!;
-    private ServiceProvider _hybridServices = null!;
     private int _cold;
 
     private enum Kind
@@ -51,14 +47,9 @@ public class SeedMixBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _redis = new RedisServer();
-        _raw = ConnectionMultiplexer.Connect(_redis.ConnectionString);
-        _rawDatabase = _raw.GetDatabase();
+        _on = new RedisContestants();
+        (_rawDatabase, _ours, _fusion, _hybrid) = (_on.Raw, _on.Ours, _on.Fusion, _on.Hybrid);
         _rawMemory = Contestants.RawMemory();
-        _ours = Contestants.Ours(_redis);
-        Contestants.WaitForRedis(_ours);
-        _fusion = Contestants.Fusion(_redis);
-        (_hybrid, _hybridServices) = Contestants.Hybrid(_redis);
         foreach (var key in _hot.Concat(_warm))
         {
             _rawMemory.Set(key, _value, Contestants.LocalTtl);
@@ -72,12 +63,8 @@ public class SeedMixBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _hybridServices.Dispose();
-        _fusion.Dispose();
-        _ours.Dispose();
         _rawMemory.Dispose();
-        _raw.Dispose();
-        _redis.Dispose();
+        _on.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Calls, Description = "raw MemoryCache + Redis GET/SET + System.Text.Json")]
