@@ -173,4 +173,23 @@ public sealed class ConstraintTests
         Assert.DoesNotContain("where T : default", decorator, StringComparison.Ordinal);
         Assert.Contains("GetAsyncKey<T>(string id) where T : global::Shop.Entities.EntityBase\n", decorator, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_hole_reads_a_member_a_type_parameters_constraint_declares()
+    {
+        // The analyzers always accepted {item.Id} here; the generator used to forward the method uncached (CACHEGEN001).
+        var source = Types + """
+            public interface IItems
+            {
+                [Cached("item:{item.Id}")]
+                Task<string> GetAsync<T>(T item) where T : IEntity;
+            }
+            """;
+
+        var result = GeneratorHarness.Run(source).AssertCompilesCleanly();
+        Assert.Empty(result.GeneratorDiagnostics);
+        var decorator = string.Join("\n", result.Sources.Values);
+        Assert.DoesNotContain("not cached", decorator);
+        Assert.Contains("item.Id", decorator);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Caching.Binding;
 using Caching.Templates;
 using Microsoft.CodeAnalysis;
 
@@ -41,13 +42,13 @@ internal readonly struct HoleResolution
         var type = parameter.Type;
         for (var i = 1; i < names.Length; i++)
         {
-            var member = FindMember(type, SymbolNames.Identifier(names[i]), compilation);
+            var member = MemberPaths.FindReadable(type, SymbolNames.Identifier(names[i]), compilation);
             if (member is null)
             {
                 return new HoleResolution(parameter, null, i, type);
             }
 
-            type = member;
+            type = MemberPaths.TypeOf(member);
         }
 
         return new HoleResolution(parameter, type, -1, null);
@@ -67,92 +68,6 @@ internal readonly struct HoleResolution
     }
 
     /// <summary>The names of readable instance members a hole may use on <paramref name="type"/>.</summary>
-    public static IEnumerable<string> MemberNames(ITypeSymbol type, Compilation compilation)
-    {
-        var seen = new HashSet<string>();
-        foreach (var candidate in TypeAndBases(type))
-        {
-            foreach (var member in candidate.GetMembers())
-            {
-                if (IsReadableValue(member, compilation) && seen.Add(member.Name))
-                {
-                    yield return member.Name;
-                }
-            }
-        }
-    }
-
-    private static ITypeSymbol? FindMember(ITypeSymbol type, string name, Compilation compilation)
-    {
-        foreach (var candidate in TypeAndBases(type))
-        {
-            foreach (var member in candidate.GetMembers(name))
-            {
-                if (IsReadableValue(member, compilation))
-                {
-                    return member switch
-                    {
-                        IPropertySymbol property => property.Type,
-                        IFieldSymbol field => field.Type,
-                        _ => null,
-                    };
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsReadableValue(ISymbol member, Compilation compilation)
-    {
-        if (member.IsStatic || member.IsImplicitlyDeclared || !compilation.IsSymbolAccessibleWithin(member, compilation.Assembly))
-        {
-            return false;
-        }
-
-        return member switch
-        {
-            IPropertySymbol property => !property.IsIndexer && property.GetMethod is not null && !property.IsWriteOnly,
-            IFieldSymbol field => field.AssociatedSymbol is null,
-            _ => false,
-        };
-    }
-
-    private static IEnumerable<ITypeSymbol> TypeAndBases(ITypeSymbol type)
-    {
-        if (type is ITypeParameterSymbol typeParameter)
-        {
-            foreach (var constraint in typeParameter.ConstraintTypes)
-            {
-                foreach (var candidate in TypeAndBases(constraint))
-                {
-                    yield return candidate;
-                }
-            }
-
-            yield break;
-        }
-
-        // {page.Number} on a Page? parameter reads the underlying value (the generated code null-checks it).
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-        {
-            foreach (var candidate in TypeAndBases(nullable.TypeArguments[0]))
-            {
-                yield return candidate;
-            }
-        }
-
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            yield return current;
-        }
-
-        if (type.TypeKind == TypeKind.Interface)
-        {
-            foreach (var inherited in type.AllInterfaces)
-            {
-                yield return inherited;
-            }
-        }
-    }
+    public static IEnumerable<string> MemberNames(ITypeSymbol type, Compilation compilation) =>
+        MemberPaths.ReadableNames(type, compilation);
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Caching.Binding;
 using Caching.Generators.Diagnostics;
 using Caching.Generators.Helpers;
 using Caching.Generators.Models;
@@ -136,7 +137,7 @@ internal static class InterfaceParser
                 memberName += "_" + index;
             }
 
-            methodModels.Add(ParseMethod(method, declaring, memberName, compilation, cancellationTokenType, typeParameters.Count > 0, diagnostics, cancellationToken));
+            methodModels.Add(ParseMethod(method, declaring, memberName, compilation, cancellationTokenType, KeySpaces.Of(type), diagnostics, cancellationToken));
         }
 
         return new InterfaceModel(
@@ -186,7 +187,7 @@ internal static class InterfaceParser
         string memberName,
         Compilation compilation,
         INamedTypeSymbol? cancellationTokenType,
-        bool interfaceIsGeneric,
+        KeySpace keySpace,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -218,7 +219,7 @@ internal static class InterfaceParser
         var attribute = (cached ?? invalidates)!;
         string? problem;
         string? analyzerRule = null;
-        var binder = new TemplateBinder(method, compilation, cancellationTokenType, interfaceIsGeneric);
+        var binder = new TemplateBinder(method, compilation, cancellationTokenType, keySpace);
         if (cached is not null && invalidates is not null)
         {
             problem = "it has both [Cached] and [InvalidatesCache]";

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Caching.Binding;
 using Caching.Generators.Helpers;
 using Caching.Generators.Models;
 using Caching.Templates;
@@ -17,15 +18,15 @@ internal sealed class TemplateBinder
     private readonly Compilation _compilation;
     private readonly INamedTypeSymbol? _spanFormattable;
     private readonly INamedTypeSymbol? _cancellationToken;
-    private readonly bool _interfaceIsGeneric;
+    private readonly KeySpace _keySpace;
 
-    public TemplateBinder(IMethodSymbol method, Compilation compilation, INamedTypeSymbol? cancellationToken, bool interfaceIsGeneric)
+    public TemplateBinder(IMethodSymbol method, Compilation compilation, INamedTypeSymbol? cancellationToken, KeySpace keySpace)
     {
         _method = method;
         _compilation = compilation;
         _spanFormattable = compilation.GetTypeByMetadataName("System.ISpanFormattable");
         _cancellationToken = cancellationToken;
-        _interfaceIsGeneric = interfaceIsGeneric;
+        _keySpace = keySpace;
     }
 
     /// <summary>
@@ -51,7 +52,7 @@ internal sealed class TemplateBinder
         var parts = new List<KeyPartModel>();
         var used = new HashSet<string>();
         var hasWildcard = false;
-        if (_interfaceIsGeneric)
+        if (_keySpace == KeySpace.TypeArgumentPrefixed)
         {
             parts.Add(new KeyPartModel(KeyPartKind.InterfacePrefix, string.Empty, AppendKind.Value, null));
         }
@@ -135,106 +136,26 @@ internal sealed class TemplateBinder
         {
             var nullableReceiver = type.IsReferenceType || IsNullableValue(type);
             var receiver = IsNullableValue(type) ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-            var member = FindReadableMember(receiver, memberName.TrimStart('@'));
+            var member = MemberPaths.FindReadable(receiver, memberName.TrimStart('@'), _compilation);
             if (member is null)
             {
                 error = "the hole {" + hole.Text + "}: " + receiver.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " has no readable, accessible member '" + memberName + "'";
 
-                // CACHE001 surely reports the path only when no type it searches has a member of that name at all; a
-                // member the two plugins judge differently (one of a type parameter's constraints) stays ours to report.
-                analyzerRule = NoMemberNamed(receiver, memberName.TrimStart('@')) ? "CACHE001" : null;
+                // CACHE001 resolves the path through the same MemberPaths, so it reports exactly this hole.
+                analyzerRule = "CACHE001";
                 return false;
             }
 
             // A null receiver anywhere on the path appends the null token instead of throwing.
             expression += (nullableReceiver ? "?." : ".") + SymbolText.Identifier(member.Name);
             lifted |= nullableReceiver;
-            type = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+            type = MemberPaths.TypeOf(member);
         }
 
         var (append, elementType) = ChooseAppend(type, lifted && type.IsValueType && !IsNullableValue(type));
         value = new KeyPartModel(KeyPartKind.Value, expression, append, elementType);
         error = string.Empty;
         return true;
-    }
-
-    /// <summary>True when neither the type, its bases, its interfaces nor a type parameter's constraints declare <paramref name="name"/>.</summary>
-    private static bool NoMemberNamed(ITypeSymbol type, string name)
-    {
-        var pending = new Stack<ITypeSymbol>();
-        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        pending.Push(type);
-        while (pending.Count > 0)
-        {
-            var current = pending.Pop();
-            if (!seen.Add(current))
-            {
-                continue;
-            }
-
-            if (!current.GetMembers(name).IsEmpty)
-            {
-                return false;
-            }
-
-            if (current.BaseType is { } baseType)
-            {
-                pending.Push(baseType);
-            }
-
-            foreach (var inherited in current.AllInterfaces)
-            {
-                pending.Push(inherited);
-            }
-
-            if (current is ITypeParameterSymbol parameter)
-            {
-                foreach (var constraint in parameter.ConstraintTypes)
-                {
-                    pending.Push(constraint);
-                }
-            }
-
-            if (IsNullableValue(current))
-            {
-                pending.Push(((INamedTypeSymbol)current).TypeArguments[0]);
-            }
-        }
-
-        return true;
-    }
-
-    private ISymbol? FindReadableMember(ITypeSymbol type, string name)
-    {
-        var types = new List<ITypeSymbol>();
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            types.Add(current);
-        }
-
-        if (type.TypeKind == TypeKind.Interface)
-        {
-            types.AddRange(type.AllInterfaces);
-        }
-
-        foreach (var candidate in types)
-        {
-            foreach (var member in candidate.GetMembers(name))
-            {
-                var readable = member switch
-                {
-                    IPropertySymbol { IsIndexer: false, IsStatic: false, GetMethod: { } getter } => _compilation.IsSymbolAccessibleWithin(getter, _compilation.Assembly),
-                    IFieldSymbol { IsStatic: false } field => _compilation.IsSymbolAccessibleWithin(field, _compilation.Assembly),
-                    _ => false,
-                };
-                if (readable)
-                {
-                    return member;
-                }
-            }
-        }
-
-        return null;
     }
 
     private (AppendKind Kind, string? ElementType) ChooseAppend(ITypeSymbol type, bool lifted)

@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+
+namespace Caching.Binding;
+
+/// <summary>
+/// The key namespace a template of a method lives in. The generator writes every key, pattern and tag of a generic
+/// interface (or of one nested in a generic type) behind the escaped type arguments of the closed decorator, so such a
+/// template reaches only templates with the same kind of prefix; a non-generic interface's templates are written as is.
+/// </summary>
+internal enum KeySpace
+{
+    /// <summary>The template text is the key text.</summary>
+    Plain,
+
+    /// <summary>The key text is the type arguments, ':' and the template text.</summary>
+    TypeArgumentPrefixed,
+}
+
+/// <summary>Which <see cref="KeySpace"/> a method's templates use.</summary>
+internal static class KeySpaces
+{
+    public static KeySpace Of(INamedTypeSymbol? containingType)
+    {
+        for (var type = containingType; type is not null; type = type.ContainingType)
+        {
+            if (type.TypeParameters.Length > 0)
+            {
+                return KeySpace.TypeArgumentPrefixed;
+            }
+        }
+
+        return KeySpace.Plain;
+    }
+
+    /// <summary>
+    /// True when keys of the two spaces can be equal. Two prefixed spaces can (IRepo&lt;int&gt; and IOther&lt;int&gt;
+    /// both write "int:..."), so they are compared on their template text as before. A plain template would have to spell
+    /// out a type's escaped name to meet a prefixed key; that is treated as never happening.
+    /// </summary>
+    public static bool CanShare(KeySpace first, KeySpace second) => first == second;
+}
