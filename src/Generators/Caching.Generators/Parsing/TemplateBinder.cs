@@ -134,7 +134,8 @@ internal sealed class TemplateBinder
         var lifted = false;
         foreach (var memberName in hole.MemberPath)
         {
-            var nullableReceiver = type.IsReferenceType || IsNullableValue(type);
+            // A type parameter not constrained to a struct may be given null (T : IEntity takes a class).
+            var nullableReceiver = type.IsReferenceType || IsNullableValue(type) || type is ITypeParameterSymbol { IsValueType: false };
             var receiver = IsNullableValue(type) ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
             var member = MemberPaths.FindReadable(receiver, memberName.TrimStart('@'), _compilation);
             if (member is null)
