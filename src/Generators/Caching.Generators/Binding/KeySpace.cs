@@ -31,11 +31,4 @@ internal static class KeySpaces
 
         return KeySpace.Plain;
     }
-
-    /// <summary>
-    /// True when keys of the two spaces can be equal. Two prefixed spaces can (IRepo&lt;int&gt; and IOther&lt;int&gt;
-    /// both write "int:..."), so they are compared on their template text as before. A plain template would have to spell
-    /// out a type's escaped name to meet a prefixed key; that is treated as never happening.
-    /// </summary>
-    public static bool CanShare(KeySpace first, KeySpace second) => first == second;
 }
