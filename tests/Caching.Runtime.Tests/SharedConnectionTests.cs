@@ -136,6 +136,11 @@ public sealed class SharedConnectionTests(RedisFixture fixture) : IClassFixture<
         {
             var distributed = provider.GetRequiredService<IDistributedCache>();
             var cache = provider.GetRequiredService<IMultiLayerCache>();
+
+            // A host's start waits for the cache's clock to follow Redis's (its hosted service); a bare container does
+            // not, and a load that crosses the first calibration is returned uncached (invalidation readme), which
+            // would make the Redis read below a miss.
+            await ReadyAsync(provider.GetRequiredService<MultiLayerCache>());
             await distributed.SetStringAsync("session:1", "kept");
             Assert.Equal("v", await cache.GetOrSetAsync("user:1", _ => new ValueTask<string>("v")));
 
