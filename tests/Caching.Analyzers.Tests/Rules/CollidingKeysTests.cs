@@ -78,4 +78,67 @@ public class CollidingKeysTests
             """ + Sources.Models;
         await Verify.VerifyAsync(source);
     }
+
+    /// <summary>Issue 12, finding 4: the generator writes a generic interface's keys behind its type arguments.</summary>
+    [Fact]
+    public async Task A_generic_interfaces_key_lives_behind_its_type_arguments_and_meets_only_keys_that_can_be_there()
+    {
+        var source = Sources.Usings + """
+            public interface IRepo<T>
+            {
+                [Cached("count")]
+                Task<long> CountAsync();
+
+                [Cached({|#0:"total"|})]
+                Task<long> TotalAsync();
+            }
+
+            public interface IStats
+            {
+                [Cached("count")]
+                Task<int> CountAsync();
+
+                [Cached({|#1:"{scope}:total"|})]
+                Task<int> TotalAsync(string scope);
+            }
+            """;
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.CollidingKeys).WithLocation(0).WithLocation(1)
+                .WithArguments("total", "IRepo.TotalAsync", "long", "{scope}:total", "IStats.TotalAsync", "int"),
+            Verify.Diagnostic(DiagnosticDescriptors.CollidingKeys).WithLocation(1).WithLocation(0)
+                .WithArguments("{scope}:total", "IStats.TotalAsync", "int", "total", "IRepo.TotalAsync", "long"));
+    }
+
+    /// <summary>
+    /// A method of a generic interface that a non-generic interface inherits is decorated both ways: plain in the
+    /// non-generic one's decorator, so its plain key can collide there.
+    /// </summary>
+    [Fact]
+    public async Task A_generic_interfaces_key_inherited_by_a_non_generic_interface_is_also_plain()
+    {
+        var source = Sources.Usings + """
+            public interface IReadStore<TKey>
+            {
+                [Cached({|#0:"stock:{key}"|})]
+                Task<int> StockAsync(TKey key);
+            }
+
+            public interface IInventory : IReadStore<string>
+            {
+            }
+
+            public interface ILabels
+            {
+                [Cached({|#1:"stock:{id}"|})]
+                Task<string> LabelAsync(string id);
+            }
+            """;
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.CollidingKeys).WithLocation(0).WithLocation(1)
+                .WithArguments("stock:{key}", "IReadStore.StockAsync", "int", "stock:{id}", "ILabels.LabelAsync", "string"),
+            Verify.Diagnostic(DiagnosticDescriptors.CollidingKeys).WithLocation(1).WithLocation(0)
+                .WithArguments("stock:{id}", "ILabels.LabelAsync", "string", "stock:{key}", "IReadStore.StockAsync", "int"));
+    }
 }

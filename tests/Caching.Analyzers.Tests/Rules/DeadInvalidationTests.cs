@@ -67,4 +67,32 @@ public class DeadInvalidationTests
             """);
         await Verify.VerifyAsync(source);
     }
+
+    /// <summary>Issue 12, finding 4: a plain pattern cannot reach the keys a generic interface writes behind its type arguments.</summary>
+    [Fact]
+    public async Task A_plain_pattern_does_not_reach_a_generic_interfaces_keys_but_one_with_a_leading_hole_or_star_does()
+    {
+        var source = Sources.Usings + """
+            public interface IRepo<T>
+            {
+                [Cached("count")]
+                Task<long> CountAsync();
+            }
+
+            public interface IRepoWriter<T>
+            {
+                [InvalidatesCache("count")]
+                Task AddAsync();
+            }
+
+            public interface IAdmin
+            {
+                [InvalidatesCache({|#0:"count"|}, "{type}:count", "*:count")]
+                Task ResetAsync(string type);
+            }
+            """;
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.DeadInvalidation).WithLocation(0).WithArguments("count", "IAdmin.ResetAsync"));
+    }
 }

@@ -132,4 +132,37 @@ public class HoleMatchesLiteralTests
         var warnings = result.Diagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).Select(d => d.Id).ToList();
         Assert.Equal(["CACHE012"], warnings);
     }
+
+    /// <summary>
+    /// A generic interface's pattern is written behind its type arguments (issue 12, finding 4): a type argument
+    /// standing for another key's literal segment is not a slip in the text the user wrote, so it is not reported;
+    /// a hole the user wrote still is.
+    /// </summary>
+    [Fact]
+    public async Task A_type_argument_standing_for_a_literal_is_not_reported_but_a_written_hole_of_the_same_pattern_is()
+    {
+        var source = Sources.Usings + """
+            public interface IOrders
+            {
+                [Cached("orders:products:{id}")]
+                Task<string> ProductAsync(string id);
+
+                [Cached("orders:products:page:{page}")]
+                Task<string> PageAsync(int page);
+            }
+
+            public interface IRepoWriter<T>
+            {
+                [InvalidatesCache("products:{id}")]
+                Task UpdateAsync(string id);
+
+                [InvalidatesCache("products:{|#0:{name}|}:*")]
+                Task RenameAsync(string name);
+            }
+            """;
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.HoleMatchesLiteral).WithLocation(0).WithArguments(
+                "products:{name}:*", "IRepoWriter.RenameAsync", "name", "page", "orders:products:page:{page}", "IOrders.PageAsync"));
+    }
 }

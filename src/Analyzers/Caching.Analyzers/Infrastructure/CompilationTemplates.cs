@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using Caching.Binding;
+using Caching.Templates;
 using Microsoft.CodeAnalysis;
 
 namespace Caching.Analyzers.Infrastructure;
@@ -42,6 +44,43 @@ internal sealed class CompilationTemplates
     /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
     public PrefixIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
 
+    /// <summary>
+    /// The templates <paramref name="site"/> becomes in Redis (<see cref="KeyForms"/>): as written when a non-generic
+    /// type decorates its method, behind the type arguments when a generic one does, both when both do.
+    /// </summary>
+    public IReadOnlyList<KeyTemplate> FormsOf(TemplateSite site)
+    {
+        var index = _index.Value;
+        if (index.Forms.TryGetValue(site, out var forms))
+        {
+            return forms;
+        }
+
+        return KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, index.PrefixSegmentsOf(site.Method.ContainingType));
+    }
+
+    /// <summary>True when some key can be produced (or matched) by a form of each site.</summary>
+    public bool CanOverlap(TemplateSite first, TemplateSite second)
+    {
+        using var pairs = OverlappingForms(first, second).GetEnumerator();
+        return pairs.MoveNext();
+    }
+
+    /// <summary>The pairs of forms of the two sites that can produce (or match) one key.</summary>
+    public IEnumerable<(KeyTemplate First, KeyTemplate Second)> OverlappingForms(TemplateSite first, TemplateSite second)
+    {
+        foreach (var a in FormsOf(first))
+        {
+            foreach (var b in FormsOf(second))
+            {
+                if (Overlap.CanOverlap(a, b))
+                {
+                    yield return (a, b);
+                }
+            }
+        }
+    }
+
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
     public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -54,12 +93,18 @@ internal sealed class CompilationTemplates
         var keys = new List<TemplateSite>();
         var patterns = new List<TemplateSite>();
         var invalidatedTags = new List<TemplateSite>();
+        var prefixSegments = new Dictionary<INamedTypeSymbol, SortedSet<int>>(SymbolEqualityComparer.Default);
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
         while (pending.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var container = pending.Pop();
+            if (container is INamedTypeSymbol type)
+            {
+                AddDecoration(type, prefixSegments);
+            }
+
             foreach (var member in container.GetMembers())
             {
                 switch (member)
@@ -77,7 +122,37 @@ internal sealed class CompilationTemplates
         keys.Sort(BySourcePosition);
         patterns.Sort(BySourcePosition);
         invalidatedTags.Sort(BySourcePosition);
-        return new Index(keys, patterns, invalidatedTags);
+        return new Index(keys, patterns, invalidatedTags, prefixSegments);
+    }
+
+    /// <summary>
+    /// A type's decorator writes its methods' templates behind its own type-argument segments, and that includes the
+    /// methods of every interface it inherits: each of those declaring types gets this type's segment count too.
+    /// </summary>
+    private static void AddDecoration(INamedTypeSymbol type, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
+    {
+        var segments = KeySpaces.PrefixSegments(type);
+        Add(type.OriginalDefinition, segments, prefixSegments);
+        if (type.TypeKind != TypeKind.Interface)
+        {
+            return;
+        }
+
+        foreach (var inherited in type.AllInterfaces)
+        {
+            Add(inherited.OriginalDefinition, segments, prefixSegments);
+        }
+
+        static void Add(INamedTypeSymbol declaring, int segments, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
+        {
+            if (!prefixSegments.TryGetValue(declaring, out var set))
+            {
+                set = new SortedSet<int>();
+                prefixSegments.Add(declaring, set);
+            }
+
+            set.Add(segments);
+        }
     }
 
     private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
@@ -125,14 +200,27 @@ internal sealed class CompilationTemplates
 
     private sealed class Index
     {
-        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
+        private readonly Dictionary<INamedTypeSymbol, SortedSet<int>> _prefixSegments;
+
+        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
         {
+            _prefixSegments = prefixSegments;
             Keys = keys;
             Patterns = patterns;
-            KeyIndex = new PrefixIndex(keys);
-            PatternIndex = new PrefixIndex(patterns);
-            InvalidatedTagIndex = new PrefixIndex(invalidatedTags);
+            foreach (var list in new[] { keys, patterns, invalidatedTags })
+            {
+                foreach (var site in list)
+                {
+                    Forms[site] = KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, PrefixSegmentsOf(site.Method.ContainingType));
+                }
+            }
+
+            KeyIndex = new PrefixIndex(keys, site => Forms[site]);
+            PatternIndex = new PrefixIndex(patterns, site => Forms[site]);
+            InvalidatedTagIndex = new PrefixIndex(invalidatedTags, site => Forms[site]);
         }
+
+        public Dictionary<TemplateSite, IReadOnlyList<KeyTemplate>> Forms { get; } = new();
 
         public PrefixIndex InvalidatedTagIndex { get; }
 
@@ -143,5 +231,9 @@ internal sealed class CompilationTemplates
         public List<TemplateSite> Keys { get; }
 
         public List<TemplateSite> Patterns { get; }
+
+        /// <summary>The type-argument segment counts of the decorators that write <paramref name="declaring"/>'s templates.</summary>
+        public IReadOnlyCollection<int> PrefixSegmentsOf(INamedTypeSymbol declaring) =>
+            _prefixSegments.TryGetValue(declaring.OriginalDefinition, out var set) ? set : new[] { KeySpaces.PrefixSegments(declaring) };
     }
 }

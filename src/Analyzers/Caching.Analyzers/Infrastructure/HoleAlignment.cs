@@ -106,7 +106,7 @@ internal static class HoleAlignment
             }
             else if (y.Kind == TokenKind.Char)
             {
-                if (Accepts(x, y.Value) && !(strict && x.Kind == TokenKind.Hole && y.IsProtected))
+                if (Accepts(x, y.Value) && !(strict && x.IsWrittenHole && y.IsProtected))
                 {
                     Push(pending, parents, state, x.IsRepeating ? i : i + 1, j + 1);
                 }
@@ -139,7 +139,7 @@ internal static class HoleAlignment
             var i = (int)(from >> 32);
             var j = (int)(uint)from;
             var nextJ = (int)(uint)state;
-            if (i < a.Count && j < b.Count && nextJ == j + 1 && a[i].Kind == TokenKind.Hole && b[j].Kind == TokenKind.Char && b[j].IsProtected)
+            if (i < a.Count && j < b.Count && nextJ == j + 1 && a[i].IsWrittenHole && b[j].Kind == TokenKind.Char && b[j].IsProtected)
             {
                 puns.Add((i, j));
             }
@@ -196,7 +196,7 @@ internal static class HoleAlignment
 
                     break;
                 case TemplatePartKind.Hole:
-                    tokens.Add(new Token(TokenKind.Hole, '\0', p, segment, false));
+                    tokens.Add(new Token(TokenKind.Hole, '\0', p, segment, false, KeyForms.IsTypeArgument(part.Text)));
                     break;
                 default:
                     tokens.Add(new Token(part.Text == "*" ? TokenKind.Star : TokenKind.AnyOne, '\0', p, segment, false));
@@ -209,8 +209,9 @@ internal static class HoleAlignment
 
     private readonly struct Token
     {
-        public Token(TokenKind kind, char value, int part, int segment, bool isProtected)
+        public Token(TokenKind kind, char value, int part, int segment, bool isProtected, bool isTypeArgument = false)
         {
+            IsTypeArgument = isTypeArgument;
             Kind = kind;
             Value = value;
             Part = part;
@@ -230,6 +231,14 @@ internal static class HoleAlignment
 
         /// <summary>A character of an all-literal segment of a key: a pattern hole standing for it is a pun.</summary>
         public bool IsProtected { get; }
+
+        /// <summary>
+        /// A hole a generic decorator puts before the template (<see cref="KeyForms"/>): the type argument may be any
+        /// name, and its standing for a literal segment is no pun of the text the user wrote.
+        /// </summary>
+        public bool IsTypeArgument { get; }
+
+        public bool IsWrittenHole => Kind == TokenKind.Hole && !IsTypeArgument;
 
         public bool IsRepeating => Kind == TokenKind.Hole || Kind == TokenKind.Star;
     }

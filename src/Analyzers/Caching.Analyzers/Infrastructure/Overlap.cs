@@ -8,9 +8,6 @@ namespace Caching.Analyzers.Infrastructure;
 /// </summary>
 internal static class Overlap
 {
-    public static bool CanOverlap(TemplateSite first, TemplateSite second) =>
-        CanOverlap(first.Template, second.Template);
-
     public static bool CanOverlap(KeyTemplate first, KeyTemplate second) =>
         AgreeAtStart(first, second)
         && AgreeAtEnd(first, second)

@@ -16,18 +16,30 @@ internal sealed class PrefixIndex
     private readonly string[] _sorted;
     private readonly int[] _lengths;
 
-    public PrefixIndex(IReadOnlyList<TemplateSite> sites)
+    // A site filed under two leading literals could be handed out twice for one query: only then are candidates de-duplicated.
+    private readonly bool _someSiteHasForms;
+
+    /// <summary>Indexes each site under the leading literal of each of its key forms (<see cref="KeyForms"/>).</summary>
+    public PrefixIndex(IReadOnlyList<TemplateSite> sites, Func<TemplateSite, IReadOnlyList<KeyTemplate>> forms)
     {
         foreach (var site in sites)
         {
-            var leading = Overlap.LeadingLiteral(site.Template);
-            if (!_byLeading.TryGetValue(leading, out var group))
+            var siteForms = forms(site);
+            _someSiteHasForms |= siteForms.Count > 1;
+            foreach (var form in siteForms)
             {
-                group = new List<TemplateSite>();
-                _byLeading.Add(leading, group);
-            }
+                var leading = Overlap.LeadingLiteral(form);
+                if (!_byLeading.TryGetValue(leading, out var group))
+                {
+                    group = new List<TemplateSite>();
+                    _byLeading.Add(leading, group);
+                }
 
-            group.Add(site);
+                if (group.Count == 0 || !ReferenceEquals(group[group.Count - 1], site))
+                {
+                    group.Add(site);
+                }
+            }
         }
 
         _sorted = new string[_byLeading.Count];
@@ -43,8 +55,35 @@ internal sealed class PrefixIndex
         lengths.CopyTo(_lengths);
     }
 
-    /// <summary>The templates that agree with <paramref name="template"/> on their leading literal text, in index order.</summary>
-    public IEnumerable<TemplateSite> Candidates(KeyTemplate template)
+    /// <summary>
+    /// The sites one of whose forms agrees with one of <paramref name="forms"/> on their leading literal text, each
+    /// once, in index order per form.
+    /// </summary>
+    public IEnumerable<TemplateSite> Candidates(IReadOnlyList<KeyTemplate> forms)
+    {
+        if (forms.Count == 1 && !_someSiteHasForms)
+        {
+            return Candidates(forms[0]);
+        }
+
+        var seen = new HashSet<TemplateSite>();
+        var candidates = new List<TemplateSite>();
+        foreach (var form in forms)
+        {
+            foreach (var site in Candidates(form))
+            {
+                if (seen.Add(site))
+                {
+                    candidates.Add(site);
+                }
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>The sites with a form that agrees with <paramref name="template"/> on their leading literal text, in index order.</summary>
+    private IEnumerable<TemplateSite> Candidates(KeyTemplate template)
     {
         var leading = Overlap.LeadingLiteral(template);
 

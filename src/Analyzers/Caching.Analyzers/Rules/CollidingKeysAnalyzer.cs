@@ -64,10 +64,10 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
         // Each side of a collision reports on its own key when its own method is analyzed. Only the keys that agree
         // with this one's leading literal can collide with it: the index hands out those, not all N.
         var collisions = new List<(int Order, TemplateSite Other, ITypeSymbol OtherType)>();
-        foreach (var other in templates.KeyIndex.Candidates(key.Template))
+        foreach (var other in templates.KeyIndex.Candidates(templates.FormsOf(key)))
         {
             if (!keys.Value.TryGetValue(other, out var typed)
-                || !Overlap.CanOverlap(key, other)
+                || !templates.CanOverlap(key, other)
                 || SymbolEqualityComparer.Default.Equals(type, typed.Type)
                 || SymbolEqualityComparer.Default.Equals(other.Method, method))
             {

@@ -38,7 +38,7 @@ public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
 
         foreach (var pattern in sites)
         {
-            if (pattern.Role != TemplateRole.Pattern || !pattern.Template.IsValid || MatchesAny(pattern, templates.KeyIndex))
+            if (pattern.Role != TemplateRole.Pattern || !pattern.Template.IsValid || MatchesAny(pattern, templates))
             {
                 continue;
             }
@@ -52,11 +52,11 @@ public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
     }
 
     // Only keys that agree with the pattern's leading literal can match it: the index hands out those, not all N.
-    private static bool MatchesAny(TemplateSite pattern, PrefixIndex keys)
+    private static bool MatchesAny(TemplateSite pattern, CompilationTemplates templates)
     {
-        foreach (var key in keys.Candidates(pattern.Template))
+        foreach (var key in templates.KeyIndex.Candidates(templates.FormsOf(pattern)))
         {
-            if (Overlap.CanOverlap(pattern, key))
+            if (templates.CanOverlap(pattern, key))
             {
                 return true;
             }

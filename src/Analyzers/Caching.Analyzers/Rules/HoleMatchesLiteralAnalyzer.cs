@@ -44,24 +44,27 @@ public sealed class HoleMatchesLiteralAnalyzer : RuleAnalyzer
             TemplateSite? punned = null;
             (string Hole, string Segment)? pun = null;
             var reachedCleanly = false;
-            foreach (var key in templates.KeyIndex.Candidates(pattern.Template))
+            foreach (var key in templates.KeyIndex.Candidates(templates.FormsOf(pattern)))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                if (!Overlap.CanOverlap(pattern, key))
+                foreach (var (patternForm, keyForm) in templates.OverlappingForms(pattern, key))
                 {
-                    continue;
+                    if (HoleAlignment.ReachesWithoutPun(patternForm, keyForm))
+                    {
+                        reachedCleanly = true;
+                        break;
+                    }
+
+                    if (punned is null)
+                    {
+                        punned = key;
+                        pun = HoleAlignment.FindPun(patternForm, keyForm);
+                    }
                 }
 
-                if (HoleAlignment.ReachesWithoutPun(pattern.Template, key.Template))
+                if (reachedCleanly)
                 {
-                    reachedCleanly = true;
                     break;
-                }
-
-                if (punned is null)
-                {
-                    punned = key;
-                    pun = HoleAlignment.FindPun(pattern.Template, key.Template);
                 }
             }
 

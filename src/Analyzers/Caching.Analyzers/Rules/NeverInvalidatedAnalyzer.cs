@@ -29,7 +29,7 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
         if (key is null
             || !key.Template.IsValid
             || HasBoth(method, templates.Symbols)
-            || IsReached(key, templates.PatternIndex)
+            || IsReached(key, templates)
             || IsReachedByTag(sites, templates))
         {
             return;
@@ -51,11 +51,11 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
     }
 
     // Only patterns that agree with the key's leading literal can reach it: the index hands out those, not all N.
-    private static bool IsReached(TemplateSite key, PrefixIndex patterns)
+    private static bool IsReached(TemplateSite key, CompilationTemplates templates)
     {
-        foreach (var pattern in patterns.Candidates(key.Template))
+        foreach (var pattern in templates.PatternIndex.Candidates(templates.FormsOf(key)))
         {
-            if (Overlap.CanOverlap(key, pattern))
+            if (templates.CanOverlap(key, pattern))
             {
                 return true;
             }
@@ -74,9 +74,9 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
                 continue;
             }
 
-            foreach (var invalidated in templates.InvalidatedTagIndex.Candidates(tag.Template))
+            foreach (var invalidated in templates.InvalidatedTagIndex.Candidates(templates.FormsOf(tag)))
             {
-                if (Overlap.CanOverlap(tag, invalidated))
+                if (templates.CanOverlap(tag, invalidated))
                 {
                     return true;
                 }

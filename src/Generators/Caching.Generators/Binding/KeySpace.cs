@@ -19,16 +19,21 @@ internal enum KeySpace
 /// <summary>Which <see cref="KeySpace"/> a method's templates use.</summary>
 internal static class KeySpaces
 {
-    public static KeySpace Of(INamedTypeSymbol? containingType)
+    public static KeySpace Of(INamedTypeSymbol? containingType) =>
+        PrefixSegments(containingType) > 0 ? KeySpace.TypeArgumentPrefixed : KeySpace.Plain;
+
+    /// <summary>
+    /// How many segments the decorator of <paramref name="decoratedType"/> writes before every template: one escaped
+    /// type argument and ':' per type parameter of the type and of the types that contain it.
+    /// </summary>
+    public static int PrefixSegments(INamedTypeSymbol? decoratedType)
     {
-        for (var type = containingType; type is not null; type = type.ContainingType)
+        var count = 0;
+        for (var type = decoratedType; type is not null; type = type.ContainingType)
         {
-            if (type.TypeParameters.Length > 0)
-            {
-                return KeySpace.TypeArgumentPrefixed;
-            }
+            count += type.TypeParameters.Length;
         }
 
-        return KeySpace.Plain;
+        return count;
     }
 }
