@@ -26,10 +26,10 @@ internal static class ValueShape
 
     /// <summary>
     /// True when no caller can change a shared instance: strings, primitives, enums, structs whose reference-typed
-    /// members are immutable (a struct is copied on return anyway), classes whose fields are readonly and whose
-    /// properties are get-only or init-only (recursively), <c>[ImmutableObject(true)]</c>, immutable and frozen
-    /// collections. Interfaces, even <c>IReadOnlyList&lt;T&gt;</c>, are not: the instance behind them (a List&lt;T&gt;
-    /// after deserialization) can be cast back and changed. The runtime applies the same rule to Auto.
+    /// members are immutable (a struct is copied on return anyway), sealed classes and records whose fields are
+    /// readonly and whose properties are get-only or init-only (recursively), <c>[ImmutableObject(true)]</c>, immutable
+    /// and frozen collections. Interfaces, even <c>IReadOnlyList&lt;T&gt;</c>, are not: the instance behind them (a List&lt;T&gt;
+    /// after deserialization) can be cast back and changed. The runtime applies the same rule to Auto (<c>ImmutabilityRules</c>; <c>ImmutabilityParityTests</c> holds both to one catalogue).
     /// </summary>
     /// <param name="reason">Why, in a few words, for a comment in the generated code.</param>
     public static bool IsImmutable(ITypeSymbol type, out string reason)
@@ -107,6 +107,12 @@ internal static class ValueShape
         if (named.TypeKind != TypeKind.Struct && named.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "System.Collections.IList" or "System.Collections.IDictionary"))
         {
             reason = Describe(type) + " is a mutable collection";
+            return false;
+        }
+
+        if (named.TypeKind == TypeKind.Class && !named.IsSealed && !named.IsRecord)
+        {
+            reason = Describe(type) + " is not sealed: a derived type may add state that changes";
             return false;
         }
 

@@ -1,14 +1,15 @@
-using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Reflection;
-using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Caching.Internal;
 
 /// <summary>
 /// Whether instances of <typeparamref name="T"/> can be handed out from L1 without a copy, for callers that use
 /// the runtime directly with <see cref="ValueSharing.Auto"/>. Generated decorators decide this at compile time
-/// instead; this is the same rule, computed once per type.
+/// instead (<c>ValueShape</c>); this is the same rule, computed once per type, and one test holds the two to one
+/// catalogue of verdicts (<c>ImmutabilityParityTests</c>).
 /// </summary>
 internal static class TypeTraits<T>
 {
@@ -26,7 +27,8 @@ internal static class ImmutabilityRules
 
         if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
             || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly)
-            || type == typeof(TimeOnly) || type == typeof(Uri) || type == typeof(Version))
+            || type == typeof(TimeOnly) || type == typeof(Uri) || type == typeof(Version) || type == typeof(JsonElement)
+            || type == typeof(JsonValue))
         {
             return true;
         }
@@ -41,7 +43,7 @@ internal static class ImmutabilityRules
             return false;
         }
 
-        if (type.IsGenericType && type.Namespace == typeof(ImmutableArray).Namespace)
+        if (type.IsGenericType && type.Namespace is "System.Collections.Immutable" or "System.Collections.Frozen")
         {
             return AllArgumentsImmutable(type, visiting);
         }
@@ -51,7 +53,8 @@ internal static class ImmutabilityRules
             return true;
         }
 
-        if (type.IsValueType && type.GetCustomAttribute<IsReadOnlyAttribute>() is not null)
+        // A struct is copied when it is returned: only what its fields point to can be shared.
+        if (type.IsValueType)
         {
             return FieldsImmutable(type, visiting, requireReadOnly: false);
         }
