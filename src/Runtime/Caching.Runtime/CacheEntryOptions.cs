@@ -93,6 +93,13 @@ public sealed class CacheEntryOptions
     public ValueSharing Sharing { get; init; }
 
     /// <summary>
+    /// How a copy is made when hits must not share (<see cref="Sharing"/>): L1 then keeps a copy of the value and every
+    /// hit gets a copy of that, with no serializer on the way. Null (or a copier of another type): the copy is
+    /// deserialized from the stored bytes.
+    /// </summary>
+    public CacheValueCopier? Copier { get; init; }
+
+    /// <summary>
     /// A short fingerprint of the value's serialized shape (the generator computes it from the type's members).
     /// Stored with the entry; an entry written with another fingerprint is a clean miss after a deployment.
     /// </summary>

@@ -154,14 +154,20 @@ public sealed partial class MultiLayerCache
             // join this flight and get the same stale value (unless an invalidation overtook it) instead of starting
             // loads of their own against a source that is already slow.
             // The leader may follow this method inline: it must not wait for the background load.
-            flight.TrySetResult(outcome);
+            flight.TrySetResult(Pristine(outcome, effective));
             _ = LeaveWhenDoneAsync(key, flight, background);
             return;
         }
 
         _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
-        flight.TrySetResult(outcome);
+        flight.TrySetResult(Pristine(outcome, effective));
     }
+
+    // Followers of a copied entry copy from an instance nobody holds: the leader may change its own while they copy.
+    private static Outcome<T> Pristine<T>(Outcome<T> outcome, EffectiveOptions effective) =>
+        effective.CopiesValue && outcome.Value is not null && effective.Copier is CacheValueCopier<T> copier
+            ? outcome with { Pristine = copier.Copy(outcome.Value), HasPristine = true }
+            : outcome;
 
     private async Task LeaveWhenDoneAsync(string key, object flight, Task background)
     {
@@ -299,7 +305,7 @@ public sealed partial class MultiLayerCache
         long size;
         try
         {
-            if (writesRedis || !effective.Share)
+            if (writesRedis || (!effective.Share && !effective.CopiesValue))
             {
                 envelope = CacheEnvelope.Write(_serializer, value, type.Tag, ticket.Stamp, nowUs + (long)effective.RedisTtl.TotalMicroseconds, effective.TagScopes);
                 size = envelope.Length;
@@ -386,9 +392,12 @@ public sealed partial class MultiLayerCache
         var logicalExpiry = now + freshMs;
         var refreshTick = effective.EagerRefresh > 0 ? now + (long)(freshMs * effective.EagerRefresh) : long.MaxValue;
         var physical = effective.FailSafe ? freshFor + effective.FailSafeMaxDuration : freshFor;
+        // A copied value is copied on the way in too: the caller that produced (or read) it keeps that instance.
         var entry = effective.Share
             ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick)
-            : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick);
+            : effective.Copier is CacheValueCopier<T> copier
+                ? new LocalEntry(value is null ? default : copier.Copy(value), null, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick) { Copier = copier }
+                : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick);
         entry.ValidatedEpoch = epoch;
         return _local!.SetIfNewer(key, entry, size, physical, (this, key, ticket, tagScopes, fill), static s => s.fill
             ? s.Item1._invalidation.MayFill(s.key, s.ticket, s.tagScopes)
@@ -398,7 +407,17 @@ public sealed partial class MultiLayerCache
     /// <summary>The leader gets the instance the source produced; followers of a copy-on-read entry get their own copy.</summary>
     private T HandOut<T>(Outcome<T> outcome, EffectiveOptions effective, bool ownsValue)
     {
-        if (ownsValue || effective.Share || outcome.Envelope is null || outcome.Value is null)
+        if (ownsValue || effective.Share || outcome.Value is null)
+        {
+            return outcome.Value;
+        }
+
+        if (effective.Copier is CacheValueCopier<T> copier)
+        {
+            return copier.Copy(outcome.HasPristine ? outcome.Pristine : outcome.Value);
+        }
+
+        if (outcome.Envelope is null)
         {
             return outcome.Value;
         }
@@ -415,7 +434,13 @@ public sealed partial class MultiLayerCache
     /// A load's result. <see cref="Background"/> is set when a stale value was served after a factory timeout while
     /// the load goes on: it completes when that load has stored its value (or failed).
     /// </summary>
-    private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope, Task? Background = null);
+    private readonly record struct Outcome<T>(T Value, CacheTier Tier, byte[]? Envelope, Task? Background = null)
+    {
+        /// <summary>With a copier: a copy of <see cref="Value"/> made before anyone got it, for the followers to copy.</summary>
+        public T Pristine { get; init; } = default!;
+
+        public bool HasPristine { get; init; }
+    }
 
     /// <summary>A value past its expiry that fail-safe may serve; the envelope gives followers their own copy.</summary>
     private readonly record struct Stale<T>(T Value, CacheTier Tier, byte[]? Envelope)

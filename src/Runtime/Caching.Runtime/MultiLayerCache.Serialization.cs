@@ -15,7 +15,7 @@ public sealed partial class MultiLayerCache
 
         if (entry.Value is T shared)
         {
-            value = shared;
+            value = entry.Copier is CacheValueCopier<T> copier ? copier.Copy(shared) : shared;
             return true;
         }
 
@@ -116,6 +116,7 @@ public sealed partial class MultiLayerCache
             },
             SchemaTag: options.SchemaTag)
         {
+            Copier = options.Copier as CacheValueCopier<T>,
             SkipLocalRead = settings.SkipLocal || (options.Access & TierAccess.NoLocalRead) != 0,
             SkipRedisRead = settings.SkipRedis || (options.Access & TierAccess.NoRedisRead) != 0,
             MaxValueBytes = options.MaxValueBytes ?? _options.MaxValueBytes,
@@ -150,6 +151,12 @@ public sealed partial class MultiLayerCache
         public bool SkipRedisRead { get; init; }
 
         public int MaxValueBytes { get; init; }
+
+        /// <summary>The copier for the entry's value type, when the options carry one; used only when <see cref="Share"/> is false.</summary>
+        public CacheValueCopier? Copier { get; init; }
+
+        /// <summary>L1 keeps a copy of the value and hands out copies of it: no bytes needed for L1.</summary>
+        public bool CopiesValue => !Share && Copier is not null;
 
         /// <summary>Whether a load needs the resilient path (timeouts or the distributed lock) instead of the plain one.</summary>
         public bool Guarded => SoftTimeout != Timeout.InfiniteTimeSpan || HardTimeout != Timeout.InfiniteTimeSpan || DistributedLock;

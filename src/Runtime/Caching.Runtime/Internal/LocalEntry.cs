@@ -13,6 +13,9 @@ internal sealed class LocalEntry(object? value, byte[]? envelope, bool isNull, u
     /// <summary>The shared instance, when the entry may be shared.</summary>
     public object? Value { get; } = value;
 
+    /// <summary>Makes each hit's copy of <see cref="Value"/>, when the entry's options gave one (else hits share it).</summary>
+    public CacheValueCopier? Copier { get; init; }
+
     /// <summary>The Redis envelope (header + payload), when every hit must get its own copy.</summary>
     public byte[]? Envelope { get; } = envelope;
 
