@@ -18,7 +18,11 @@ namespace Caching.Benchmarks;
 public class L1HitCopyBenchmarks
 {
     private const string Key = "user:42:settings";
+    private const string CopierKey = "user:42:settings:copier";
     private static readonly CacheEntryOptions OursOptions = new() { Sharing = ValueSharing.Copy };
+
+    // What the generator emits for MutableProfile (a member-wise copy), handed to the runtime as a copier.
+    private static readonly CacheEntryOptions OursCopierOptions = new() { Sharing = ValueSharing.Copy, Copier = new CacheValueCopier<MutableProfile>(static p => p.Copy()) };
 
     private readonly MutableProfile _value = Payloads.Mutable();
     private readonly Func<FusionCacheFactoryExecutionContext<MutableProfile>, CancellationToken, Task<MutableProfile>> _fusionFactory;
@@ -26,6 +30,7 @@ public class L1HitCopyBenchmarks
     private MemoryCache _raw = null!;
     private MemoryCache _rawJson = null!;
     private MultiLayerCache _ours = null!;
+    private IProfileSettings _decorated = null!;
     private FusionCache _fusion = null!;
     private FusionCache _fusionClone = null!;
     private HybridCache _hybrid = null!;
@@ -43,6 +48,9 @@ public class L1HitCopyBenchmarks
 
         _ours = Contestants.Ours(redis: null);
         _ = _ours.GetOrSet(Key, _value, static v => v, OursOptions);
+        _ = _ours.GetOrSet(CopierKey, _value, static v => v, OursCopierOptions);
+        _decorated = new ProfileSettingsCachingDecorator(new ProfileSettings(_value), _ours);
+        _ = Sync.Result(_decorated.GetAsync("42"));
 
         _fusion = Contestants.Fusion(redis: null);
         _ = _fusion.GetOrSet(Key, _ => _value);
@@ -59,6 +67,8 @@ public class L1HitCopyBenchmarks
         Check.Copy(_value, RawJson(), nameof(RawJson));
         Check.Copy(_value, OursAsync(), nameof(OursAsync));
         Check.Copy(_value, OursSync(), nameof(OursSync));
+        Check.Copy(_value, OursCopier(), nameof(OursCopier));
+        Check.Copy(_value, OursGenerated(), nameof(OursGenerated));
         Check.Same(_value, FusionShared(), nameof(FusionShared));
         Check.Copy(_value, FusionAutoClone(), nameof(FusionAutoClone));
         Check.Copy(_value, HybridAsync(), nameof(HybridAsync));
@@ -87,6 +97,12 @@ public class L1HitCopyBenchmarks
     [Benchmark(Description = "ours GetOrSet (sync), Copy")]
     public MutableProfile OursSync() => _ours.GetOrSet(Key, this, static self => self._value, OursOptions);
 
+    [Benchmark(Description = "ours GetOrSetAsync, Copier")]
+    public MutableProfile OursCopier() => Sync.Result(_ours.GetOrSetAsync(CopierKey, this, static (self, _) => ValueTask.FromResult(self._value), OursCopierOptions));
+
+    [Benchmark(Description = "ours generated decorator (key built per call, generated copy)")]
+    public MutableProfile OursGenerated() => Sync.Result(_decorated.GetAsync("42"));
+
     [Benchmark(Description = "FusionCache GetOrSetAsync (shares!)")]
     public MutableProfile FusionShared() => Sync.Result(_fusion.GetOrSetAsync<MutableProfile>(Key, _fusionFactory));
 
@@ -95,4 +111,17 @@ public class L1HitCopyBenchmarks
 
     [Benchmark(Description = "HybridCache GetOrCreateAsync (deserializes)")]
     public MutableProfile HybridAsync() => Sync.Result(_hybrid.GetOrCreateAsync(Key, this, static (self, _) => ValueTask.FromResult(self._value)));
+}
+
+/// <summary>The settings source of the generated-decorator row: its [Cached] result type is mutable, so it gets a generated copy.</summary>
+public interface IProfileSettings
+{
+    /// <summary>One user's settings.</summary>
+    [Cached("user:{id}:decorated")]
+    ValueTask<MutableProfile> GetAsync(string id);
+}
+
+internal sealed class ProfileSettings(MutableProfile value) : IProfileSettings
+{
+    public ValueTask<MutableProfile> GetAsync(string id) => ValueTask.FromResult(value);
 }

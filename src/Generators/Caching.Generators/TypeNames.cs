@@ -15,6 +15,7 @@ internal static class TypeNames
     public const string CacheKeyBuilder = "global::Caching.CacheKeyBuilder";
     public const string CacheKey = "global::Caching.CacheKey";
     public const string ValueSharing = "global::Caching.ValueSharing";
+    public const string CacheValueCopier = "global::Caching.CacheValueCopier";
 
     public const string CancellationToken = "global::System.Threading.CancellationToken";
     public const string Task = "global::System.Threading.Tasks.Task";

@@ -28,7 +28,8 @@ namespace Shop.Users
         {
             LocalTtl = global::System.TimeSpan.FromTicks(3000000000L), // 5m
             RedisTtl = global::System.TimeSpan.FromTicks(18000000000L), // 30m
-            Sharing = global::Caching.ValueSharing.Copy, // UserProfile.Id has a setter
+            Sharing = global::Caching.ValueSharing.Copy, // UserProfile.Id has a setter; copied member-wise by Copy_UserProfile_fe0aefe6
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Users.UserProfile?>(static value => Copy_UserProfile_fe0aefe6(value)!),
             Method = "IUserService.GetProfileAsync", // settings and kill switch: Cache:Methods:IUserService.GetProfileAsync
             SchemaTag = "fbb47628", // fingerprint of Shop.Users.UserProfile's serialized shape
         };
@@ -58,7 +59,8 @@ namespace Shop.Users
         private static readonly global::Caching.CacheEntryOptions ListAsyncOptions = new global::Caching.CacheEntryOptions
         {
             Profile = "fast-changing",
-            Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<UserSummary> is an interface whose implementation may be mutable
+            Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<UserSummary> is an interface whose implementation may be mutable; copied member-wise by Copy_IReadOnlyList_UserSummary__46ebc5c0
+            Copier = new global::Caching.CacheValueCopier<global::System.Collections.Generic.IReadOnlyList<global::Shop.Users.UserSummary>>(static value => Copy_IReadOnlyList_UserSummary__46ebc5c0(value)!),
             Method = "IUserService.ListAsync", // settings and kill switch: Cache:Methods:IUserService.ListAsync
             SchemaTag = "4f60884d", // fingerprint of System.Collections.Generic.IReadOnlyList<Shop.Users.UserSummary>'s serialized shape
         };
@@ -103,5 +105,20 @@ namespace Shop.Users
         }
 
         global::System.Threading.Tasks.Task<int> global::Shop.Users.IUserService.CountAsync(global::System.Threading.CancellationToken ct) => _inner.CountAsync(ct);
+
+        private static global::Shop.Users.UserProfile? Copy_UserProfile_fe0aefe6(global::Shop.Users.UserProfile? source)
+        {
+            if (source is null) return null;
+            return new global::Shop.Users.UserProfile()
+            {
+                Id = source.Id,
+                Name = source.Name,
+            };
+        }
+
+        private static global::System.Collections.Generic.IReadOnlyList<global::Shop.Users.UserSummary>? Copy_IReadOnlyList_UserSummary__46ebc5c0(global::System.Collections.Generic.IReadOnlyList<global::Shop.Users.UserSummary>? source)
+        {
+            return source is null ? null : new global::System.Collections.Generic.List<global::Shop.Users.UserSummary>(source);
+        }
     }
 }

@@ -82,7 +82,8 @@ namespace Shop.Catalog
         // [Cached("items:{ids}")]
         private static readonly global::Caching.CacheEntryOptions GetManyAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array
+            Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array; copied member-wise by Copy_Item___e3f47ff0
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Catalog.Item[]>(static value => Copy_Item___e3f47ff0(value)!),
             Method = "ICatalog.GetManyAsync", // settings and kill switch: Cache:Methods:ICatalog.GetManyAsync
             SchemaTag = "8f0f658b", // fingerprint of Shop.Catalog.Item[]'s serialized shape
         };
@@ -109,7 +110,8 @@ namespace Shop.Catalog
         // [Cached("items:page:{page}:{size}")]
         private static readonly global::Caching.CacheEntryOptions PageAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array
+            Sharing = global::Caching.ValueSharing.Copy, // Item[] is an array; copied member-wise by Copy_Item___e3f47ff0
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Catalog.Item[]>(static value => Copy_Item___e3f47ff0(value)!),
             Method = "ICatalog.PageAsync", // settings and kill switch: Cache:Methods:ICatalog.PageAsync
             SchemaTag = "8f0f658b", // fingerprint of Shop.Catalog.Item[]'s serialized shape
         };
@@ -133,6 +135,11 @@ namespace Shop.Catalog
             builder.AppendLiteral(":");
             builder.AppendFormatted(size);
             return builder.ToStringAndClear();
+        }
+
+        private static global::Shop.Catalog.Item[]? Copy_Item___e3f47ff0(global::Shop.Catalog.Item[]? source)
+        {
+            return source is null ? null : (global::Shop.Catalog.Item[])source.Clone();
         }
     }
 }

@@ -44,7 +44,8 @@ namespace Shop.Sharing
         // [Cached("b")]
         private static readonly global::Caching.CacheEntryOptions ReadOnlyListMemberAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<string> is an interface whose implementation may be mutable
+            Sharing = global::Caching.ValueSharing.Copy, // IReadOnlyList<string> is an interface whose implementation may be mutable; copied member-wise by Copy_Immutable_f7ddef2a
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Sharing.Immutable>(static value => Copy_Immutable_f7ddef2a(value)!),
             Method = "ISharingService.ReadOnlyListMemberAsync", // settings and kill switch: Cache:Methods:ISharingService.ReadOnlyListMemberAsync
             SchemaTag = "0fa5941e", // fingerprint of Shop.Sharing.Immutable's serialized shape
         };
@@ -62,7 +63,8 @@ namespace Shop.Sharing
         // [Cached("c")]
         private static readonly global::Caching.CacheEntryOptions MutableAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // Mutable.Name has a setter
+            Sharing = global::Caching.ValueSharing.Copy, // Mutable.Name has a setter; copied member-wise by Copy_Mutable_680234a0
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Sharing.Mutable>(static value => Copy_Mutable_680234a0(value)!),
             Method = "ISharingService.MutableAsync", // settings and kill switch: Cache:Methods:ISharingService.MutableAsync
             SchemaTag = "1aa06e33", // fingerprint of Shop.Sharing.Mutable's serialized shape
         };
@@ -116,7 +118,7 @@ namespace Shop.Sharing
         // [Cached("f")]
         private static readonly global::Caching.CacheEntryOptions ArrayMemberAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // int[] is an array
+            Sharing = global::Caching.ValueSharing.Copy, // int[] is an array; the serializer copies: WithArray has no public parameterless constructor
             Method = "ISharingService.ArrayMemberAsync", // settings and kill switch: Cache:Methods:ISharingService.ArrayMemberAsync
             SchemaTag = "8b04041e", // fingerprint of Shop.Sharing.WithArray's serialized shape
         };
@@ -152,7 +154,8 @@ namespace Shop.Sharing
         // [Cached("h")]
         private static readonly global::Caching.CacheEntryOptions ListAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // List<int> is a mutable collection
+            Sharing = global::Caching.ValueSharing.Copy, // List<int> is a mutable collection; copied member-wise by Copy_List_int__8477a120
+            Copier = new global::Caching.CacheValueCopier<global::System.Collections.Generic.List<int>>(static value => Copy_List_int__8477a120(value)!),
             Method = "ISharingService.ListAsync", // settings and kill switch: Cache:Methods:ISharingService.ListAsync
             SchemaTag = "e4bf0bda", // fingerprint of System.Collections.Generic.List<int>'s serialized shape
         };
@@ -206,7 +209,7 @@ namespace Shop.Sharing
         // [Cached("k", Sharing = ValueSharing.Copy)]
         private static readonly global::Caching.CacheEntryOptions CopiedOnPurposeAsyncOptions = new global::Caching.CacheEntryOptions
         {
-            Sharing = global::Caching.ValueSharing.Copy, // set by [Cached(Sharing = ValueSharing.Copy)]
+            Sharing = global::Caching.ValueSharing.Copy, // set by [Cached(Sharing = ValueSharing.Copy)]; copied by the serializer, as asked
             Method = "ISharingService.CopiedOnPurposeAsync", // settings and kill switch: Cache:Methods:ISharingService.CopiedOnPurposeAsync
             SchemaTag = "17c16538", // fingerprint of string's serialized shape
         };
@@ -219,6 +222,34 @@ namespace Shop.Sharing
                 _inner,
                 static (state, _) => new global::System.Threading.Tasks.ValueTask<string>(state.CopiedOnPurposeAsync()),
                 CopiedOnPurposeAsyncOptions).AsTask();
+        }
+
+        private static global::System.Collections.Generic.IReadOnlyList<string>? Copy_IReadOnlyList_string__92fa5209(global::System.Collections.Generic.IReadOnlyList<string>? source)
+        {
+            return source is null ? null : new global::System.Collections.Generic.List<string>(source);
+        }
+
+        private static global::Shop.Sharing.Immutable? Copy_Immutable_f7ddef2a(global::Shop.Sharing.Immutable? source)
+        {
+            if (source is null) return null;
+            return source with
+            {
+                Items = Copy_IReadOnlyList_string__92fa5209(source.Items),
+            };
+        }
+
+        private static global::Shop.Sharing.Mutable? Copy_Mutable_680234a0(global::Shop.Sharing.Mutable? source)
+        {
+            if (source is null) return null;
+            return new global::Shop.Sharing.Mutable()
+            {
+                Name = source.Name,
+            };
+        }
+
+        private static global::System.Collections.Generic.List<int>? Copy_List_int__8477a120(global::System.Collections.Generic.List<int>? source)
+        {
+            return source is null ? null : new global::System.Collections.Generic.List<int>(source);
         }
     }
 }

@@ -68,7 +68,8 @@ namespace Shop.Orders
         {
             RedisTtl = global::System.TimeSpan.FromTicks(864000000000L), // 1d
             Tags = new string[] { "orders" },
-            Sharing = global::Caching.ValueSharing.Copy, // Order[] is an array
+            Sharing = global::Caching.ValueSharing.Copy, // Order[] is an array; copied member-wise by Copy_Order___3be527c3
+            Copier = new global::Caching.CacheValueCopier<global::Shop.Orders.Order[]>(static value => Copy_Order___3be527c3(value)!),
             Method = "IOrderService.RecentAsync", // settings and kill switch: Cache:Methods:IOrderService.RecentAsync
             SchemaTag = "f3109bff", // fingerprint of Shop.Orders.Order[]'s serialized shape
         };
@@ -115,6 +116,11 @@ namespace Shop.Orders
             await _inner.PurgeAsync().ConfigureAwait(false);
             // Only reached when the call succeeded. No caller token: once the write is done, its stale entries must go.
             await _cache.RemoveByTagAsync("orders").ConfigureAwait(false);
+        }
+
+        private static global::Shop.Orders.Order[]? Copy_Order___3be527c3(global::Shop.Orders.Order[]? source)
+        {
+            return source is null ? null : (global::Shop.Orders.Order[])source.Clone();
         }
     }
 }

@@ -79,6 +79,7 @@ internal sealed class DecoratorEmitter
         }
 
         WriteSharedHelpers();
+        WriteCopies();
         _w.Close();
         if (hasNamespace)
         {
@@ -317,6 +318,11 @@ internal sealed class DecoratorEmitter
         }
 
         lines.Add("    Sharing = " + TypeNames.ValueSharing + "." + cached.Sharing + ", // " + cached.SharingReason);
+        if (cached.Copier is { } copier)
+        {
+            lines.Add("    Copier = new " + TypeNames.CacheValueCopier + "<" + method.ValueType + ">(static value => " + copier.Root + "(value)!),");
+        }
+
         lines.Add("    Method = " + CodeText.Literal(cached.Method) + ", // settings and kill switch: Cache:Methods:" + cached.Method);
         if (cached.SchemaTag is not null)
         {
@@ -542,6 +548,29 @@ internal sealed class DecoratorEmitter
         _w.Line("add => " + Inner + "." + @event.Name + " += value;");
         _w.Line("remove => " + Inner + "." + @event.Name + " -= value;");
         _w.Close();
+    }
+
+    /// <summary>The deep copies of the copied result types, each type's function once for all the methods that need it.</summary>
+    private void WriteCopies()
+    {
+        var written = new HashSet<string>();
+        foreach (var function in _model.Methods.Select(m => m.Cached?.Copier).Where(c => c is not null).SelectMany(c => c!.Functions))
+        {
+            if (!written.Add(function.Name))
+            {
+                continue;
+            }
+
+            _w.Line();
+            _w.Line("private static " + function.Type + "? " + function.Name + "(" + function.Type + "? source)");
+            _w.Open();
+            foreach (var line in function.Body)
+            {
+                _w.Line(line);
+            }
+
+            _w.Close();
+        }
     }
 
     private void WriteSharedHelpers()

@@ -24,6 +24,9 @@ internal sealed record CachedModel(
     ResilienceModel Resilience)
 {
     public string Method { get; init; } = string.Empty;
+
+    /// <summary>The generated deep copy hits of a copied (mutable) value get, or null: they are deserialized.</summary>
+    public CopierModel? Copier { get; init; }
 }
 
 /// <summary>The resilience settings of <c>[Cached]</c> (timeouts, eager refresh, jitter, the distributed lock); all optional.</summary>

@@ -493,6 +493,13 @@ internal static class InterfaceParser
                 break;
         }
 
+        CopierModel? copier = null;
+        if (sharingName == "Copy" && !ContainsTypeParameter(valueType))
+        {
+            copier = CopyPlanner.Plan(valueType, out var copyReason);
+            reason += "; " + (copier is null && !copyReason.StartsWith("copied", System.StringComparison.Ordinal) ? "the serializer copies: " : string.Empty) + copyReason;
+        }
+
         model = new CachedModel(
             keyModel!,
             tags.ToEquatableArray(),
@@ -503,7 +510,10 @@ internal static class InterfaceParser
             sharingName,
             reason,
             ContainsTypeParameter(valueType) ? null : ValueShape.SchemaTag(valueType),
-            new ResilienceModel(soft, hard, eagerRefresh, jitterModel, distributedLock));
+            new ResilienceModel(soft, hard, eagerRefresh, jitterModel, distributedLock))
+        {
+            Copier = copier,
+        };
         return true;
     }
 
