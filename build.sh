@@ -24,6 +24,18 @@ ensure_redis() {
   ($sudo service redis-server stop || true) >/dev/null 2>&1
 }
 
+# Native AOT (the AotConsumer test) links with clang; Debian ships it versioned (clang-14 on bookworm).
+ensure_clang() {
+  if compgen -c clang | grep -qxE 'clang(-[0-9]+)?'; then
+    return 0
+  fi
+  echo "clang not found: installing it from the Debian packages (Native AOT links with it)" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq clang >/dev/null
+}
+
 ensure_wrk() {
   if command -v wrk >/dev/null 2>&1; then
     return 0
@@ -38,6 +50,7 @@ ensure_wrk() {
 case "$command_name" in
   test)
     ensure_redis
+    ensure_clang
     results="artifacts/test-results"
     rm -rf "$results"
     dotnet test Caching.Generators.sln -c Release --logger "trx" --results-directory "$results" "$@"

@@ -9,9 +9,10 @@ namespace Caching.Internal;
 /// </summary>
 internal sealed partial class RedisLayer
 {
-    // Deletes the lock only if this holder still owns it: after the lease ran out another node may hold it.
-    private static readonly LuaScript ReleaseScript = LuaScript.Prepare(
-        "if redis.call('get', @lockKey) == @token then return redis.call('del', @lockKey) end return 0");
+    // Deletes the lock only if this holder still owns it: after the lease ran out another node may hold it. Plain
+    // KEYS/ARGV, not LuaScript's named parameters: those are mapped by reflection over an anonymous object, which
+    // the trimmer and the AOT compiler reject (samples/AotConsumer).
+    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
     /// <summary>
     /// <c>{prefix}:__lock:</c> + the key, hashed like the value key: by the value key's own hash tag when it has one
@@ -107,7 +108,7 @@ internal sealed partial class RedisLayer
             var connection = await ConnectionAsync().ConfigureAwait(false);
             if (connection is not null)
             {
-                await connection.GetDatabase().ScriptEvaluateAsync(ReleaseScript, new { lockKey = LockKey(key), token = (RedisValue)token }).WaitAsync(_timeout).ConfigureAwait(false);
+                await connection.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [LockKey(key)], [(RedisValue)token]).WaitAsync(_timeout).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (IsRedisFailure(exception))

@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -48,6 +50,13 @@ internal static class ImmutabilityRules
             return AllArgumentsImmutable(type, visiting);
         }
 
+        // Native AOT keeps field metadata only for the types something asks it for, so the fields below could look
+        // absent: without seeing them nothing more is judged immutable (a copy, never a wrongly shared instance).
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            return false;
+        }
+
         if (!visiting.Add(type))
         {
             return true;
@@ -69,6 +78,8 @@ internal static class ImmutabilityRules
         return FieldsImmutable(type, visiting, requireReadOnly: true);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmedFields)]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmedFields)]
     private static bool FieldsImmutable(Type type, HashSet<Type> visiting, bool requireReadOnly)
     {
         for (var current = type; current is not null && current != typeof(object) && current != typeof(ValueType); current = current.BaseType)
@@ -98,5 +109,8 @@ internal static class ImmutabilityRules
         return true;
     }
 
+    private const string TrimmedFields = "The trimmer removes only fields no code reads or writes, which cannot hold state that changes; a removed clone method makes a record look like a class, which is copied. Native AOT does not get here.";
+
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmedFields)]
     private static bool IsRecord(Type type) => type.GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public) is not null;
 }

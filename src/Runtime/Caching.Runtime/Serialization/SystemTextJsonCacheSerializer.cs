@@ -1,10 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Caching;
 
 /// <summary>The default serializer: System.Text.Json, with a source-generated context when the options carry one.</summary>
-/// <param name="options">Serializer options; <see langword="null"/> for the web defaults.</param>
+/// <param name="options">
+/// Serializer options; <see langword="null"/> for the web defaults. In a Native AOT (or reflection-free) application
+/// give them a resolver that knows the cached types, such as a <c>JsonSerializerContext</c>:
+/// <c>new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = AppJson.Default }</c>. A type it does
+/// not know is then returned uncached (and logged), never serialized by reflection.
+/// </param>
 public sealed class SystemTextJsonCacheSerializer(JsonSerializerOptions? options = null) : ICacheSerializer
 {
     private readonly JsonSerializerOptions _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
@@ -13,9 +19,13 @@ public sealed class SystemTextJsonCacheSerializer(JsonSerializerOptions? options
     public void Serialize<T>(IBufferWriter<byte> destination, T value)
     {
         using var writer = new Utf8JsonWriter(destination);
-        JsonSerializer.Serialize(writer, value, _options);
+        JsonSerializer.Serialize(writer, value, TypeInfo<T>());
     }
 
     /// <inheritdoc />
-    public T Deserialize<T>(ReadOnlySpan<byte> source) => JsonSerializer.Deserialize<T>(source, _options)!;
+    public T Deserialize<T>(ReadOnlySpan<byte> source) => JsonSerializer.Deserialize(source, TypeInfo<T>())!;
+
+    // Through the options' resolver, never the reflection-only overloads: with a source-generated context the cache
+    // needs no reflection, and the trimmer and the AOT compiler can prove it.
+    private JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)_options.GetTypeInfo(typeof(T));
 }
