@@ -36,13 +36,13 @@ internal sealed class CompilationTemplates
     public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
 
     /// <summary>The keys by leading literal: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
-    public PrefixIndex KeyIndex => _index.Value.KeyIndex;
+    public SegmentIndex KeyIndex => _index.Value.KeyIndex;
 
     /// <summary>The patterns by leading literal.</summary>
-    public PrefixIndex PatternIndex => _index.Value.PatternIndex;
+    public SegmentIndex PatternIndex => _index.Value.PatternIndex;
 
     /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
-    public PrefixIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
+    public SegmentIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
 
     /// <summary>
     /// The templates <paramref name="site"/> becomes in Redis (<see cref="KeyForms"/>): as written when a non-generic
@@ -215,18 +215,18 @@ internal sealed class CompilationTemplates
                 }
             }
 
-            KeyIndex = new PrefixIndex(keys, site => Forms[site]);
-            PatternIndex = new PrefixIndex(patterns, site => Forms[site]);
-            InvalidatedTagIndex = new PrefixIndex(invalidatedTags, site => Forms[site]);
+            KeyIndex = new SegmentIndex(keys, site => Forms[site]);
+            PatternIndex = new SegmentIndex(patterns, site => Forms[site]);
+            InvalidatedTagIndex = new SegmentIndex(invalidatedTags, site => Forms[site]);
         }
 
         public Dictionary<TemplateSite, IReadOnlyList<KeyTemplate>> Forms { get; } = new();
 
-        public PrefixIndex InvalidatedTagIndex { get; }
+        public SegmentIndex InvalidatedTagIndex { get; }
 
-        public PrefixIndex KeyIndex { get; }
+        public SegmentIndex KeyIndex { get; }
 
-        public PrefixIndex PatternIndex { get; }
+        public SegmentIndex PatternIndex { get; }
 
         public List<TemplateSite> Keys { get; }
 

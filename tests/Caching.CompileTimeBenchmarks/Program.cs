@@ -1,0 +1,343 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Caching.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Caching.CompileTimeBenchmarks;
+
+/// <summary>
+/// What the generator and the analyzers cost the compiler (issue 12's compile-time budget), in process: N interfaces
+/// of 6 annotated methods beside the SDK's System.Text.Json generator (N [JsonSerializable] types) and LoggerMessage
+/// generator (N classes of 5 log methods) as anchors, in the same run. CPU milliseconds of this process, median of
+/// the repetitions. Usage: dotnet run -c Release --project tests/Caching.CompileTimeBenchmarks -- [N ...] [--reps R].
+/// </summary>
+internal static class Program
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static async Task<int> Main(string[] args)
+    {
+        var sizes = args.Where((a, i) => int.TryParse(a, out _) && (i == 0 || args[i - 1] != "--reps")).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+        if (args.Contains("--per-analyzer"))
+        {
+            await PerAnalyzerAsync(sizes.FirstOrDefault(500));
+            return 0;
+        }
+
+        if (sizes.Count == 0)
+        {
+            sizes = [500, 2000];
+        }
+
+        var reps = args.SkipWhile(a => a != "--reps").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
+        var anchors = Anchors.Load();
+        Console.WriteLine($"# Compile time, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}, median of {reps} repetitions, CPU ms of this process");
+
+        // Warm-up: JIT the generators, the analyzers and the compiler at a small size first.
+        await MeasureAsync(20, 1, anchors, print: false);
+        foreach (var n in sizes)
+        {
+            await MeasureAsync(n, reps, anchors, print: true);
+        }
+
+        return 0;
+    }
+
+    private static async Task MeasureAsync(int n, int reps, Anchors anchors, bool print)
+    {
+        var inputs = Inputs.Create(n);
+        var compilation = inputs.Compilation;
+
+        var ours = Generators(new CachingDecoratorGenerator());
+        var first = Median(reps, () => CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGenerators(compilation));
+        var warm = CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGenerators(compilation);
+        var unrelated = compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper());
+        var afterUnrelated = Median(reps, () => warm.RunGenerators(unrelated));
+        var template = compilation.ReplaceSyntaxTree(inputs.Edited, inputs.EditedTemplate());
+        var afterTemplate = Median(reps, () => warm.RunGenerators(template));
+
+        var stj = Generators(anchors.Json);
+        var stjFirst = Median(reps, () => CSharpGeneratorDriver.Create(stj, parseOptions: ParseOptions).RunGenerators(compilation));
+        var stjWarm = CSharpGeneratorDriver.Create(stj, parseOptions: ParseOptions).RunGenerators(compilation);
+        var stjUnrelated = Median(reps, () => stjWarm.RunGenerators(unrelated));
+        var log = Generators(anchors.Logging);
+        var logFirst = Median(reps, () => CSharpGeneratorDriver.Create(log, parseOptions: ParseOptions).RunGenerators(compilation));
+        var logWarm = CSharpGeneratorDriver.Create(log, parseOptions: ParseOptions).RunGenerators(compilation);
+        var logUnrelated = Median(reps, () => logWarm.RunGenerators(unrelated));
+
+        // The analyzers see what a build sees: the compilation with the decorators in it.
+        CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var built, out _);
+        var analyzers = Analyzers.Ours();
+        ImmutableArray<DiagnosticAnalyzer> noOp = [new NoOpAnalyzer()];
+        var whole = await MedianAsync(reps, () => AnalyzeAsync(built, analyzers));
+        var wholeNoOp = await MedianAsync(reps, () => AnalyzeAsync(built, noOp));
+        var diagnostics = await new CompilationWithAnalyzers(built, analyzers, Options()).GetAnalyzerDiagnosticsAsync();
+        var crashes = diagnostics.Count(d => d.Id is "AD0001" or "CS8785");
+
+        // The IDE after one edit: a new compilation, the edited interface's document analyzed.
+        var edited = built.ReplaceSyntaxTree(built.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath), inputs.EditedTemplate());
+        var editedTree = edited.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath);
+        var document = await MedianAsync(reps, () => AnalyzeDocumentAsync(edited, editedTree, analyzers));
+        var documentNoOp = await MedianAsync(reps, () => AnalyzeDocumentAsync(edited, editedTree, noOp));
+
+        if (!print)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"## N = {n} ({inputs.AnnotatedMethods:N0} annotated methods, {inputs.Compilation.SyntaxTrees.Count():N0} files)");
+        Console.WriteLine();
+        Console.WriteLine("| CPU ms | ours | System.Text.Json | LoggerMessage |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| generator, first run | {first:F0} | {stjFirst:F0} | {logFirst:F0} |");
+        Console.WriteLine($"| generator, after an unrelated edit (a method body elsewhere) | {afterUnrelated:F0} | {stjUnrelated:F0} | {logUnrelated:F0} |");
+        Console.WriteLine($"| generator, after one template edit | {afterTemplate:F0} | - | - |");
+        Console.WriteLine($"| analyzers CACHE001-012, whole compilation | {whole:F0} (no-op analyzer {wholeNoOp:F0}; above it {whole - wholeNoOp:F0}) | - | - |");
+        Console.WriteLine($"| IDE: the edited interface's document | {document:F0} (no-op {documentNoOp:F0}) | - | - |");
+        Console.WriteLine();
+        Console.WriteLine($"AD0001/CS8785 (an analyzer or generator that threw): {crashes}; our diagnostics: {diagnostics.Length}.");
+    }
+
+    /// <summary>Where the analyzers' time goes: the compiler's own per-analyzer execution times, one run.</summary>
+    private static async Task PerAnalyzerAsync(int n)
+    {
+        var inputs = Inputs.Create(n);
+        CSharpGeneratorDriver.Create(Generators(new CachingDecoratorGenerator()), parseOptions: ParseOptions).RunGeneratorsAndUpdateCompilation(inputs.Compilation, out var built, out _);
+        var withAnalyzers = new CompilationWithAnalyzers(built, Analyzers.Ours(), new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+        await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        foreach (var analyzer in withAnalyzers.Analyzers)
+        {
+            var info = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+            Console.WriteLine($"{info.ExecutionTime.TotalMilliseconds,10:F0} ms  {analyzer.GetType().Name}");
+        }
+    }
+
+    private static ISourceGenerator[] Generators(params object[] generators) =>
+        generators.Select(g => g is IIncrementalGenerator incremental ? incremental.AsSourceGenerator() : (ISourceGenerator)g).ToArray();
+
+    private static async Task AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers) =>
+        await new CompilationWithAnalyzers(compilation, analyzers, Options()).GetAnalyzerDiagnosticsAsync();
+
+    private static async Task AnalyzeDocumentAsync(Compilation compilation, SyntaxTree tree, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var withAnalyzers = new CompilationWithAnalyzers(compilation, analyzers, Options());
+        await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), filterSpan: null, CancellationToken.None);
+    }
+
+    private static CompilationWithAnalyzersOptions Options() =>
+        new(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+
+    private static double Median(int reps, Action run) =>
+        MedianAsync(reps, () => { run(); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    private static async Task<double> MedianAsync(int reps, Func<Task> run)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < reps; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            await run();
+            samples.Add((Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds);
+        }
+
+        samples.Sort();
+        return samples[samples.Count / 2];
+    }
+}
+
+/// <summary>The SDK's own generators: System.Text.Json's from the reference pack, LoggerMessage's from its package.</summary>
+internal sealed record Anchors(object Json, object Logging)
+{
+    public static Anchors Load()
+    {
+        var dotnet = Path.GetDirectoryName(typeof(object).Assembly.Location)!; // .../shared/Microsoft.NETCore.App/10.0.x
+        var root = Path.GetFullPath(Path.Combine(dotnet, "..", "..", ".."));
+        var version = Path.GetFileName(dotnet);
+        var json = Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref", version, "analyzers", "dotnet", "cs", "System.Text.Json.SourceGeneration.dll");
+        if (!File.Exists(json))
+        {
+            json = Directory.EnumerateFiles(Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref"), "System.Text.Json.SourceGeneration.dll", SearchOption.AllDirectories).Last();
+        }
+
+        // The LoggerMessage generator ships in the package the app references: the version this host restored.
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var informational = typeof(Microsoft.Extensions.Logging.ILogger).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+        var logging = Path.Combine(packages, "microsoft.extensions.logging.abstractions", informational, "analyzers", "dotnet", "roslyn4.4", "cs", "Microsoft.Extensions.Logging.Generators.dll");
+        return new Anchors(Load(json), Load(logging));
+    }
+
+    private static object Load(string path)
+    {
+        var assembly = Assembly.LoadFrom(Path.GetFullPath(path));
+        var type = assembly.GetTypes().First(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttribute<GeneratorAttribute>() is not null);
+        return Activator.CreateInstance(type)!;
+    }
+}
+
+/// <summary>Every analyzer of Caching.Analyzers.</summary>
+internal static class Analyzers
+{
+    public static ImmutableArray<DiagnosticAnalyzer> Ours() =>
+        [.. typeof(Caching.Analyzers.Rules.CollidingKeysAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)];
+}
+
+/// <summary>The floor: an analyzer that asks for every method symbol and does nothing with it.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class NoOpAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Never = new("NOOP001", "never", "never", "none", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Never];
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(static _ => { }, SymbolKind.Method);
+    }
+}
+
+/// <summary>The generated inputs: one file per interface, per DTO group and per logger class, and one helper file.</summary>
+internal sealed class Inputs
+{
+    private Inputs(CSharpCompilation compilation, SyntaxTree helper, SyntaxTree edited, int annotatedMethods)
+    {
+        Compilation = compilation;
+        Helper = helper;
+        Edited = edited;
+        AnnotatedMethods = annotatedMethods;
+    }
+
+    public CSharpCompilation Compilation { get; }
+
+    /// <summary>A file with one method body and nothing the generators look at.</summary>
+    public SyntaxTree Helper { get; }
+
+    /// <summary>The interface whose template the template edit changes.</summary>
+    public SyntaxTree Edited { get; }
+
+    public int AnnotatedMethods { get; }
+
+    public SyntaxTree EditedHelper() => Parse(HelperSource(41), Helper.FilePath);
+
+    public SyntaxTree EditedTemplate() => Parse(InterfaceSource(0).Replace(":count\")", ":total\")", StringComparison.Ordinal), Edited.FilePath);
+
+    public static Inputs Create(int n)
+    {
+        var trees = new List<SyntaxTree>();
+        for (var i = 0; i < n; i++)
+        {
+            trees.Add(Parse(InterfaceSource(i), $"Services/IService{i}.cs"));
+            trees.Add(Parse(JsonSource(i), $"Json/Dto{i}.cs"));
+            trees.Add(Parse(LoggingSource(i), $"Logging/Log{i}.cs"));
+        }
+
+        trees.Add(Parse(JsonContextSource(n), "Json/AppJson.cs"));
+        var helper = Parse(HelperSource(42), "Helper.cs");
+        trees.Add(helper);
+        var compilation = CSharpCompilation.Create("Budget", trees, References.Value, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        return new Inputs(compilation, helper, trees[0], n * 6);
+    }
+
+    private static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path, Encoding.UTF8);
+
+    // Realistic templates: a tenant prefix every service shares, a service segment, then the entity.
+    private static string InterfaceSource(int i) => $$"""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Caching;
+
+        namespace Shop.Services{{i % 25}};
+
+        public sealed record Profile{{i}}(string Id, string Name, int Visits);
+        public sealed record Filter{{i}}(string Region, int Page);
+
+        public interface IService{{i}}
+        {
+            [Cached("tenant:{tenantId}:svc{{i}}:user:{id}:profile", LocalTtl = "1m", RedisTtl = "10m")]
+            Task<Profile{{i}}?> GetAsync(string tenantId, string id, CancellationToken ct = default);
+
+            [Cached("tenant:{tenantId}:svc{{i}}:users:{status}:page:{page}")]
+            Task<List<Profile{{i}}>> ListAsync(string tenantId, string status, int page);
+
+            [Cached("tenant:{tenantId}:svc{{i}}:count")]
+            Task<int> CountAsync(string tenantId);
+
+            [Cached("tenant:{tenantId}:svc{{i}}:search:{filter.Region}:{filter.Page}")]
+            Task<List<Profile{{i}}>> SearchAsync(string tenantId, Filter{{i}} filter);
+
+            [InvalidatesCache("tenant:{tenantId}:svc{{i}}:user:{id}:*", "tenant:{tenantId}:svc{{i}}:users:*", "tenant:{tenantId}:svc{{i}}:count")]
+            Task UpdateAsync(string tenantId, string id);
+
+            [InvalidatesCache("tenant:{tenantId}:svc{{i}}:search:*")]
+            Task ReindexAsync(string tenantId);
+        }
+        """;
+
+    private static string JsonSource(int i) => $$"""
+        namespace Shop.Json;
+
+        public sealed record Dto{{i}}(string Id, string Name, int Count);
+        """;
+
+    private static string JsonContextSource(int n)
+    {
+        var text = new StringBuilder("using System.Text.Json.Serialization;\n\nnamespace Shop.Json;\n\n");
+        for (var i = 0; i < n; i++)
+        {
+            text.Append("[JsonSerializable(typeof(Dto").Append(i).Append("))]\n");
+        }
+
+        return text.Append("public partial class AppJson : JsonSerializerContext;\n").ToString();
+    }
+
+    private static string LoggingSource(int i) => $$"""
+        using Microsoft.Extensions.Logging;
+
+        namespace Shop.Logging;
+
+        public static partial class Log{{i}}
+        {
+            [LoggerMessage(1, LogLevel.Information, "Started {Name}")]
+            public static partial void Started(ILogger logger, string name);
+
+            [LoggerMessage(2, LogLevel.Warning, "Slow {Name} took {Elapsed} ms")]
+            public static partial void Slow(ILogger logger, string name, double elapsed);
+
+            [LoggerMessage(3, LogLevel.Error, "Failed {Name}")]
+            public static partial void Failed(ILogger logger, System.Exception exception, string name);
+
+            [LoggerMessage(4, LogLevel.Debug, "Cache {Key} hit")]
+            public static partial void Hit(ILogger logger, string key);
+
+            [LoggerMessage(5, LogLevel.Trace, "Done {Count}")]
+            public static partial void Done(ILogger logger, int count);
+        }
+        """;
+
+    private static string HelperSource(int value) => $$"""
+        namespace Shop;
+
+        public static class Helper
+        {
+            public static int Compute() => {{value}};
+        }
+        """;
+
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return [.. paths.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    });
+}
