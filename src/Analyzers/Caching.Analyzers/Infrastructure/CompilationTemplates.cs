@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Caching.Binding;
 using Caching.Templates;
@@ -16,33 +17,56 @@ namespace Caching.Analyzers.Infrastructure;
 /// </summary>
 internal sealed class CompilationTemplates
 {
+    // One index per compilation for all the rules: each analyzer used to build its own, so the index's cost, the
+    // largest part of a large compilation's analysis, was paid once per compilation-wide rule.
+    private static readonly ConditionalWeakTable<Compilation, CompilationTemplates> Shared = new();
+
     private readonly CachingSymbols _symbols;
-    private readonly CancellationToken _cancellationToken;
-    private readonly Lazy<Index> _index;
+    private readonly object _gate = new();
+    private CancellationToken _cancellationToken;
+    private Index? _built;
 
     private CompilationTemplates(CachingSymbols symbols, CancellationToken cancellationToken)
     {
         _symbols = symbols;
         _cancellationToken = cancellationToken;
-        _index = new Lazy<Index>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public CachingSymbols Symbols => _symbols;
 
+    // Built once, under a lock; a build that was cancelled leaves nothing behind, so the next rule builds it with its
+    // own token (an IDE may analyze the same compilation again after cancelling).
+    private Index IndexValue
+    {
+        get
+        {
+            var built = Volatile.Read(ref _built);
+            if (built is not null)
+            {
+                return built;
+            }
+
+            lock (_gate)
+            {
+                return _built ??= Build();
+            }
+        }
+    }
+
     /// <summary>Valid [Cached] keys, in source order.</summary>
-    public IReadOnlyList<TemplateSite> Keys => _index.Value.Keys;
+    public IReadOnlyList<TemplateSite> Keys => IndexValue.Keys;
 
     /// <summary>Valid [InvalidatesCache] patterns, in source order.</summary>
-    public IReadOnlyList<TemplateSite> Patterns => _index.Value.Patterns;
+    public IReadOnlyList<TemplateSite> Patterns => IndexValue.Patterns;
 
     /// <summary>The keys by leading literal: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
-    public SegmentIndex KeyIndex => _index.Value.KeyIndex;
+    public SegmentIndex KeyIndex => IndexValue.KeyIndex;
 
     /// <summary>The patterns by leading literal.</summary>
-    public SegmentIndex PatternIndex => _index.Value.PatternIndex;
+    public SegmentIndex PatternIndex => IndexValue.PatternIndex;
 
     /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
-    public SegmentIndex InvalidatedTagIndex => _index.Value.InvalidatedTagIndex;
+    public SegmentIndex InvalidatedTagIndex => IndexValue.InvalidatedTagIndex;
 
     /// <summary>
     /// The templates <paramref name="site"/> becomes in Redis (<see cref="KeyForms"/>): as written when a non-generic
@@ -50,7 +74,7 @@ internal sealed class CompilationTemplates
     /// </summary>
     public IReadOnlyList<KeyTemplate> FormsOf(TemplateSite site)
     {
-        var index = _index.Value;
+        var index = IndexValue;
         if (index.Forms.TryGetValue(site, out var forms))
         {
             return forms;
@@ -84,8 +108,14 @@ internal sealed class CompilationTemplates
     /// <summary>Null when the compilation does not reference the caching attributes.</summary>
     public static CompilationTemplates? Create(Compilation compilation, CancellationToken cancellationToken)
     {
+        if (Shared.TryGetValue(compilation, out var existing))
+        {
+            existing._cancellationToken = cancellationToken;
+            return existing;
+        }
+
         var symbols = CachingSymbols.TryCreate(compilation);
-        return symbols is null ? null : new CompilationTemplates(symbols, cancellationToken);
+        return symbols is null ? null : Shared.GetValue(compilation, _ => new CompilationTemplates(symbols, cancellationToken));
     }
 
     private Index Build()
@@ -119,9 +149,9 @@ internal sealed class CompilationTemplates
             }
         }
 
-        keys.Sort(BySourcePosition);
-        patterns.Sort(BySourcePosition);
-        invalidatedTags.Sort(BySourcePosition);
+        SortBySourcePosition(keys);
+        SortBySourcePosition(patterns);
+        SortBySourcePosition(invalidatedTags);
         return new Index(keys, patterns, invalidatedTags, prefixSegments);
     }
 
@@ -184,18 +214,31 @@ internal sealed class CompilationTemplates
         }
     }
 
-    private static int BySourcePosition(TemplateSite a, TemplateSite b)
+    // Each site's position is read once: a Location per comparison made the sort the index's largest cost at scale.
+    private static void SortBySourcePosition(List<TemplateSite> sites)
     {
-        var x = a.Location;
-        var y = b.Location;
-        var byPath = string.CompareOrdinal(x.SourceTree?.FilePath, y.SourceTree?.FilePath);
-        if (byPath != 0)
+        var keyed = new (string? Path, int Start, string Text, TemplateSite Site)[sites.Count];
+        for (var i = 0; i < sites.Count; i++)
         {
-            return byPath;
+            var location = sites[i].Location;
+            keyed[i] = (location.SourceTree?.FilePath, location.SourceSpan.Start, sites[i].Text, sites[i]);
         }
 
-        var bySpan = x.SourceSpan.Start.CompareTo(y.SourceSpan.Start);
-        return bySpan != 0 ? bySpan : string.CompareOrdinal(a.Text, b.Text);
+        Array.Sort(keyed, static (a, b) =>
+        {
+            var byPath = string.CompareOrdinal(a.Path, b.Path);
+            if (byPath != 0)
+            {
+                return byPath;
+            }
+
+            var bySpan = a.Start.CompareTo(b.Start);
+            return bySpan != 0 ? bySpan : string.CompareOrdinal(a.Text, b.Text);
+        });
+        for (var i = 0; i < keyed.Length; i++)
+        {
+            sites[i] = keyed[i].Site;
+        }
     }
 
     private sealed class Index
