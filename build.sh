@@ -11,16 +11,23 @@ command_name="${1:-test}"
 shift || true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Installs Debian packages (with sudo when not root); a fresh CI machine has none of the tools below.
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_redis() {
   if command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; then
     return 0
   fi
   echo "redis-server not found: installing it from the Debian packages" >&2
+  apt_install redis-server
+  # The package starts a system service on 6379; the tests start their own servers on free ports instead.
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
-  # The package starts a system service on 6379; the tests start their own servers on free ports instead.
   ($sudo service redis-server stop || true) >/dev/null 2>&1
 }
 
@@ -30,10 +37,7 @@ ensure_clang() {
     return 0
   fi
   echo "clang not found: installing it from the Debian packages (Native AOT links with it)" >&2
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq clang >/dev/null
+  apt_install clang
 }
 
 ensure_wrk() {
@@ -41,10 +45,7 @@ ensure_wrk() {
     return 0
   fi
   echo "wrk not found: installing it from the Debian packages" >&2
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+  apt_install wrk
 }
 
 case "$command_name" in
