@@ -10,6 +10,7 @@ public sealed partial class MultiLayerCache
     {
         var start = Timestamp();
         var effective = Resolve<T>(options);
+        await WhenClockFollowsRedisAsync(cancellationToken).ConfigureAwait(false);
         using var activity = CacheActivity.Source.StartActivity("cache.get_or_set");
         if (activity is not null && _options.TraceKeys)
         {

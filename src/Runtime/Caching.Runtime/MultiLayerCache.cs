@@ -25,6 +25,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
     private readonly MultiLayerCacheOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private bool _clockWaitGaveUp;
     private readonly LogEpisodes _logEpisodes;
     private readonly SerializerSelection _serializer;
     private readonly LocalCache? _local;
@@ -198,6 +199,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         var effective = Resolve<T>(options) with { CacheNull = true };
+        await WhenClockFollowsRedisAsync(cancellationToken).ConfigureAwait(false);
 
         // A value the caller writes is newer than any load of the key in flight: its stamp makes them lose to it in
         // L1 and in Redis. It is not an invalidation of itself: the other nodes only drop their older copies.
@@ -264,6 +266,30 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         catch (TimeoutException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A call stamped before the clock first follows Redis's belongs to an era that calibration ends, and what it
+    /// stores is then dropped (invalidation readme): a process's first writes and loads would silently miss Redis.
+    /// So, while Redis is connected (or connecting) and the first calibration (one TIME round trip after subscribing) is still out,
+    /// they wait for it, at most <see cref="MultiLayerCacheOptions.RedisTimeout"/>, as a host's start does. A wait that
+    /// runs out is not repeated: calls then go on as before. Free once the clock is calibrated (one read).
+    /// </summary>
+    private ValueTask WhenClockFollowsRedisAsync(CancellationToken cancellationToken) =>
+        _redis is null || _invalidation.Clock.IsCalibrated || Volatile.Read(ref _clockWaitGaveUp) || !_redis.IsConnectingOrConnected
+            ? default
+            : WaitForClockAsync(cancellationToken);
+
+    private async ValueTask WaitForClockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _invalidation.Calibrated.WaitAsync(_options.RedisTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Volatile.Write(ref _clockWaitGaveUp, true);
         }
     }
 

@@ -97,6 +97,16 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         }
     }
 
+    /// <summary>Connected, or still connecting: not known to be down (a first call may wait for the clock then).</summary>
+    public bool IsConnectingOrConnected
+    {
+        get
+        {
+            var task = _connections[0];
+            return !task.IsCompleted || (task.IsCompletedSuccessfully && task.Result.IsConnected);
+        }
+    }
+
     public bool IsConnected
     {
         get
