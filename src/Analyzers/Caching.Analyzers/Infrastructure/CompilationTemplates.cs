@@ -59,13 +59,13 @@ internal sealed class CompilationTemplates
     /// <summary>Valid [InvalidatesCache] patterns, in source order.</summary>
     public IReadOnlyList<TemplateSite> Patterns => IndexValue.Patterns;
 
-    /// <summary>The keys by leading literal: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
+    /// <summary>The keys by literal segment: the ones a pattern (or another key) can overlap, without a loop over all.</summary>
     public SegmentIndex KeyIndex => IndexValue.KeyIndex;
 
-    /// <summary>The patterns by leading literal.</summary>
+    /// <summary>The patterns by literal segment.</summary>
     public SegmentIndex PatternIndex => IndexValue.PatternIndex;
 
-    /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by leading literal: a key with such a tag is invalidated through it.</summary>
+    /// <summary>Valid tags of [InvalidatesCache(Tags = ...)] by literal segment: a key with such a tag is invalidated through it.</summary>
     public SegmentIndex InvalidatedTagIndex => IndexValue.InvalidatedTagIndex;
 
     /// <summary>

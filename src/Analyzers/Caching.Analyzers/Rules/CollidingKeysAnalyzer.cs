@@ -62,7 +62,7 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
         }
 
         // Each side of a collision reports on its own key when its own method is analyzed. Only the keys that agree
-        // with this one's leading literal can collide with it: the index hands out those, not all N.
+        // with this one's literal segments can collide with it: the index hands out those, not all N.
         var collisions = new List<(int Order, TemplateSite Other, ITypeSymbol OtherType)>();
         foreach (var other in templates.KeyIndex.Candidates(templates.FormsOf(key)))
         {

@@ -51,7 +51,7 @@ public sealed class DeadInvalidationAnalyzer : RuleAnalyzer
         }
     }
 
-    // Only keys that agree with the pattern's leading literal can match it: the index hands out those, not all N.
+    // Only keys that agree with the pattern's literal segments can match it: the index hands out those, not all N.
     private static bool MatchesAny(TemplateSite pattern, CompilationTemplates templates)
     {
         foreach (var key in templates.KeyIndex.Candidates(templates.FormsOf(pattern)))

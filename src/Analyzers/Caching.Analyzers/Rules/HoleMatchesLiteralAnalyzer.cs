@@ -40,7 +40,7 @@ public sealed class HoleMatchesLiteralAnalyzer : RuleAnalyzer
                 continue;
             }
 
-            // Only the keys that agree with the pattern's leading literal can match it: the index hands out those.
+            // Only the keys that agree with the pattern's literal segments can match it: the index hands out those.
             TemplateSite? punned = null;
             (string Hole, string Segment)? pun = null;
             var reachedCleanly = false;

@@ -50,7 +50,7 @@ public sealed class NeverInvalidatedAnalyzer : RuleAnalyzer
             key.MethodName));
     }
 
-    // Only patterns that agree with the key's leading literal can reach it: the index hands out those, not all N.
+    // Only patterns that agree with the key's literal segments can reach it: the index hands out those, not all N.
     private static bool IsReached(TemplateSite key, CompilationTemplates templates)
     {
         foreach (var pattern in templates.PatternIndex.Candidates(templates.FormsOf(key)))
