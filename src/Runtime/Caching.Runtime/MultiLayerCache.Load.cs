@@ -166,7 +166,7 @@ public sealed partial class MultiLayerCache
 
     // Followers of a copied entry copy from an instance nobody holds: the leader may change its own while they copy.
     private static Outcome<T> Pristine<T>(Outcome<T> outcome, EffectiveOptions effective) =>
-        effective.CopiesValue && outcome.Value is not null && effective.Copier is CacheValueCopier<T> copier
+        !effective.Share && outcome.Value is not null && effective.Copier is CacheValueCopier<T> copier
             ? outcome with { Pristine = copier.Copy(outcome.Value), HasPristine = true }
             : outcome;
 

@@ -258,15 +258,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
         }
 
         // Connected and subscribed; a node serves with comparable stamps only once its clock follows Redis's.
-        try
-        {
-            await _invalidation.Calibrated.WaitAsync(_options.RedisTimeout * 4, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
+        return await _invalidation.WaitCalibratedAsync(_options.RedisTimeout * 4, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -283,11 +275,7 @@ public sealed partial class MultiLayerCache : IMultiLayerCache, IAsyncDisposable
 
     private async ValueTask WaitForClockAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await _invalidation.Calibrated.WaitAsync(_options.RedisTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        if (!await _invalidation.WaitCalibratedAsync(_options.RedisTimeout, cancellationToken).ConfigureAwait(false))
         {
             Volatile.Write(ref _clockWaitGaveUp, true);
         }

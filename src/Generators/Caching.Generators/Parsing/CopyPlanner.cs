@@ -65,7 +65,7 @@ internal sealed class CopyPlanner
 
         if (type.IsValueType)
         {
-            return Fail(Describe(type) + " is a mutable struct");
+            return Fail<string>(Describe(type) + " is a mutable struct");
         }
 
         var function = FunctionFor(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
@@ -84,7 +84,7 @@ internal sealed class CopyPlanner
         // would then overflow the stack: the serializer path fails on it with an exception instead.
         if (_onStack.Contains(type))
         {
-            return Fail(Describe(type) + " contains itself (a cycle in its type graph)");
+            return Fail<string>(Describe(type) + " contains itself (a cycle in its type graph)");
         }
 
         var text = SymbolText.Type(type);
@@ -97,7 +97,7 @@ internal sealed class CopyPlanner
 
         if (_functions.Count >= MaxFunctions)
         {
-            return Fail("the type graph of " + Describe(type) + " has more than " + MaxFunctions + " mutable types");
+            return Fail<string>("the type graph of " + Describe(type) + " has more than " + MaxFunctions + " mutable types");
         }
 
         // Named after the type (a hash tells apart types whose short names agree), so the functions of every method of
@@ -122,12 +122,12 @@ internal sealed class CopyPlanner
     {
         if (type is IArrayTypeSymbol array)
         {
-            return array.Rank == 1 ? ArrayBody(array) : FailList(Describe(type) + " is a multi-dimensional array");
+            return array.Rank == 1 ? ArrayBody(array) : Fail<List<string>>(Describe(type) + " is a multi-dimensional array");
         }
 
         if (type is not INamedTypeSymbol named || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Dynamic)
         {
-            return FailList(Describe(type) + " may hold anything");
+            return Fail<List<string>>(Describe(type) + " may hold anything");
         }
 
         var definition = named.OriginalDefinition.ToDisplayString();
@@ -152,22 +152,22 @@ internal sealed class CopyPlanner
 
         if (named.TypeKind == TypeKind.Interface)
         {
-            return FailList(Describe(type) + " is an interface whose implementation is unknown");
+            return Fail<List<string>>(Describe(type) + " is an interface whose implementation is unknown");
         }
 
         if (named.TypeKind != TypeKind.Class || named.IsAbstract)
         {
-            return FailList(Describe(type) + " is abstract or not a class");
+            return Fail<List<string>>(Describe(type) + " is abstract or not a class");
         }
 
         if (named.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T || i.SpecialType == SpecialType.System_Collections_IEnumerable))
         {
-            return FailList(Describe(type) + " is a collection the copy does not know");
+            return Fail<List<string>>(Describe(type) + " is a collection the copy does not know");
         }
 
         if (HasAttribute(named, JsonPolymorphicAttribute) || HasAttribute(named, JsonDerivedTypeAttribute))
         {
-            return FailList(Describe(type) + " is polymorphic for JSON");
+            return Fail<List<string>>(Describe(type) + " is polymorphic for JSON");
         }
 
         return named.IsRecord ? RecordBody(named) : ClassBody(named);
@@ -213,7 +213,7 @@ internal sealed class CopyPlanner
     {
         if (!ValueShape.IsImmutable(key, out _))
         {
-            return FailList(Describe(type) + " has keys of a mutable type");
+            return Fail<List<string>>(Describe(type) + " has keys of a mutable type");
         }
 
         var dictionary = "global::System.Collections.Generic.Dictionary<" + SymbolText.Type(key) + ", " + SymbolText.Type(value) + ">";
@@ -231,7 +231,7 @@ internal sealed class CopyPlanner
     {
         if (!ValueShape.IsImmutable(element, out _))
         {
-            return FailList("a set of " + Describe(element) + " hashes mutable items");
+            return Fail<List<string>>("a set of " + Describe(element) + " hashes mutable items");
         }
 
         var set = "global::System.Collections.Generic.HashSet<" + SymbolText.Type(element) + ">";
@@ -242,7 +242,7 @@ internal sealed class CopyPlanner
     {
         if (!type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public))
         {
-            return FailList(Describe(type) + " has no public parameterless constructor");
+            return Fail<List<string>>(Describe(type) + " has no public parameterless constructor");
         }
 
         var assignments = Assignments(type, copyImmutable: true);
@@ -268,7 +268,7 @@ internal sealed class CopyPlanner
 
             if (!ValueShape.IsImmutable(field.Type, out _))
             {
-                return FailList(Describe(type) + "." + (field.AssociatedSymbol?.Name ?? field.Name) + " is mutable state outside the settable properties");
+                return Fail<List<string>>(Describe(type) + "." + (field.AssociatedSymbol?.Name ?? field.Name) + " is mutable state outside the settable properties");
             }
         }
 
@@ -416,13 +416,9 @@ internal sealed class CopyPlanner
 
     private static string Describe(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 
-    private string? Fail(string reason)
-    {
-        _failure ??= reason;
-        return null;
-    }
-
-    private List<string>? FailList(string reason)
+    /// <summary>Records the first reason the copy cannot be generated; the plan is then abandoned.</summary>
+    private T? Fail<T>(string reason)
+        where T : class
     {
         _failure ??= reason;
         return null;

@@ -86,6 +86,20 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
     /// <summary>Completes once the clock has its first sample of Redis's time (the host's startup probe waits for it).</summary>
     public Task Calibrated => _calibrated.Task;
 
+    /// <summary>Waits at most <paramref name="timeout"/> for the clock's first sample; false when it did not come.</summary>
+    public async ValueTask<bool> WaitCalibratedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _calibrated.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public LoadTicket BeginLoad() => new(Clock.Low(), Clock.Era);
 
     public LoadTicket BeginWrite() => new(Clock.WriteStamp(), Clock.Era);
