@@ -397,7 +397,7 @@ public sealed partial class MultiLayerCache
         var entry = effective.Share
             ? new LocalEntry(value, null, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick)
             : effective.Copier is CacheValueCopier<T> copier
-                ? new LocalEntry(value is null ? default : copier.Copy(value), null, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick) { Copier = copier }
+                ? new CopiedLocalEntry(value is null ? default : copier.Copy(value), value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick, copier)
                 : new LocalEntry(null, envelope, value is null, tagScopes, ticket.Stamp, logicalExpiry, refreshTick);
         entry.ValidatedEpoch = epoch;
         return _local!.SetIfNewer(key, entry, size, physical, (this, key, ticket, tagScopes, fill), static s => s.fill

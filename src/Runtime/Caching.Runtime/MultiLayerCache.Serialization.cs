@@ -15,7 +15,7 @@ public sealed partial class MultiLayerCache
 
         if (entry.Value is T shared)
         {
-            value = entry.Copier is CacheValueCopier<T> copier ? copier.Copy(shared) : shared;
+            value = entry is CopiedLocalEntry { Copier: CacheValueCopier<T> copier } ? copier.Copy(shared) : shared;
             return true;
         }
 
