@@ -29,6 +29,12 @@ internal static class Program
             return 0;
         }
 
+        if (args.Contains("--generator-loop"))
+        {
+            GeneratorLoop(sizes.FirstOrDefault(500));
+            return 0;
+        }
+
         if (sizes.Count == 0)
         {
             sizes = [500, 2000];
@@ -103,6 +109,27 @@ internal static class Program
         Console.WriteLine($"| IDE: the edited interface's document | {document:F0} (no-op {documentNoOp:F0}) | - | - |");
         Console.WriteLine();
         Console.WriteLine($"AD0001/CS8785 (an analyzer or generator that threw): {crashes}; our diagnostics: {diagnostics.Length}.");
+    }
+
+    /// <summary>For a profiler: the warm generator after alternating unrelated and template edits, until killed.</summary>
+    private static void GeneratorLoop(int n)
+    {
+        var inputs = Inputs.Create(n);
+        var driver = (GeneratorDriver)CSharpGeneratorDriver.Create(Generators(new CachingDecoratorGenerator()), parseOptions: ParseOptions).RunGenerators(inputs.Compilation);
+        Compilation[] edits = [inputs.Compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper()), inputs.Compilation, inputs.Compilation.ReplaceSyntaxTree(inputs.Edited, inputs.EditedTemplate())];
+        Console.WriteLine($"pid {Environment.ProcessId}");
+        for (var i = 0; ; i++)
+        {
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var pause = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes();
+            var gcs = GC.CollectionCount(0);
+            driver = driver.RunGenerators(edits[i % edits.Length]);
+            if (i % 10 < 3)
+            {
+                Console.WriteLine($"edit {i % 3}: {(Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds:F0} ms CPU, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, {GC.CollectionCount(0) - gcs} GCs, {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:F1} MB");
+            }
+        }
     }
 
     /// <summary>Where the analyzers' time goes: the compiler's own per-analyzer execution times, one run.</summary>

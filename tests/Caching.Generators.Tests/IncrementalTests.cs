@@ -73,6 +73,49 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_a_result_type_in_another_file_redoes_its_sharing_copy_and_schema_tag()
+    {
+        // The parse remembers what it learned about each type per compilation (TypeFacts); a warm driver given the
+        // next compilation must judge the edited type afresh, not reuse the answer for the old one.
+        const string service = """
+            using System.Threading.Tasks;
+            using Caching;
+
+            namespace Shop.Profiles;
+
+            public interface IProfileService
+            {
+                [Cached("profile:{id}")]
+                Task<ProfileCard> GetAsync(string id);
+            }
+            """;
+        const string card = """
+            namespace Shop.Profiles;
+
+            public sealed record ProfileCard(string Name);
+            """;
+        var (first, second) = RunTwice(
+            [service, card],
+            1,
+            card.Replace("(string Name);", "(string Name)\n{\n    public System.Collections.Generic.List<string> Tags { get; set; } = new();\n}", StringComparison.Ordinal));
+
+        var before = Sources(first)["Shop.Profiles.ProfileServiceCachingDecorator.g.cs"];
+        var after = Sources(second)["Shop.Profiles.ProfileServiceCachingDecorator.g.cs"];
+        Assert.Contains("ValueSharing.Share", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("Copier", before, StringComparison.Ordinal);
+        Assert.Contains("ValueSharing.Copy", after, StringComparison.Ordinal);
+        Assert.Contains("Tags = ", after, StringComparison.Ordinal);
+        Assert.NotEqual(SchemaTag(before), SchemaTag(after));
+    }
+
+    private static string SchemaTag(string source)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(source, "SchemaTag = \"([0-9a-f]{8})\"");
+        Assert.True(match.Success, "no schema tag in the generated source");
+        return match.Groups[1].Value;
+    }
+
+    [Fact]
     public void Pipeline_values_hold_no_compilation_symbol_or_syntax()
     {
         var compilation = GeneratorHarness.CreateCompilation(Shapes.Basic, Shapes.GenericInterface, Shapes.Derived, Shapes.Unsupported, Shapes.Members, Shapes.Names);

@@ -27,23 +27,25 @@ internal sealed class CopyPlanner
     private readonly Dictionary<string, CopyFunctionModel> _functions = new();
     private readonly List<CopyFunctionModel> _ordered = new();
     private readonly HashSet<ITypeSymbol> _onStack = new(SymbolEqualityComparer.Default);
+    private readonly TypeFacts _facts;
     private string? _failure;
 
-    private CopyPlanner()
+    private CopyPlanner(TypeFacts facts)
     {
+        _facts = facts;
     }
 
     /// <summary>The copy of <paramref name="type"/>, or null with <paramref name="reason"/> when the serializer must make it.</summary>
-    public static CopierModel? Plan(ITypeSymbol type, out string reason)
+    public static CopierModel? Plan(ITypeSymbol type, TypeFacts facts, out string reason)
     {
         // Sharing = Copy asked for on an immutable type: the serializer's copy, as asked, not an identity function.
-        if (ValueShape.IsImmutable(type, out _))
+        if (facts.IsImmutable(type, out _))
         {
             reason = "copied by the serializer, as asked";
             return null;
         }
 
-        var planner = new CopyPlanner();
+        var planner = new CopyPlanner(facts);
         var root = planner.FunctionFor(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
         if (root is null || planner._failure is not null)
         {
@@ -58,7 +60,7 @@ internal sealed class CopyPlanner
     /// <summary>The expression that copies <paramref name="source"/> of <paramref name="type"/>, or null after a failure.</summary>
     private string? CopyOf(ITypeSymbol type, string source)
     {
-        if (ValueShape.IsImmutable(type, out _))
+        if (_facts.IsImmutable(type, out _))
         {
             return source;
         }
@@ -87,7 +89,7 @@ internal sealed class CopyPlanner
             return Fail<string>(Describe(type) + " contains itself (a cycle in its type graph)");
         }
 
-        var text = SymbolText.Type(type);
+        var text = _facts.Text(type);
         if (_functions.TryGetValue(text, out var done))
         {
             return done.Name;
@@ -130,24 +132,26 @@ internal sealed class CopyPlanner
             return Fail<List<string>>(Describe(type) + " may hold anything");
         }
 
-        var definition = named.OriginalDefinition.ToDisplayString();
-        switch (definition)
+        if (SymbolNames.IsIn(named, "System.Collections.Generic"))
         {
-            case "System.Collections.Generic.List<T>":
-            case "System.Collections.Generic.IList<T>":
-            case "System.Collections.Generic.ICollection<T>":
-            case "System.Collections.Generic.IEnumerable<T>":
-            case "System.Collections.Generic.IReadOnlyList<T>":
-            case "System.Collections.Generic.IReadOnlyCollection<T>":
-                return ListBody(named.TypeArguments[0]);
-            case "System.Collections.Generic.Dictionary<TKey, TValue>":
-            case "System.Collections.Generic.IDictionary<TKey, TValue>":
-            case "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>":
-                return DictionaryBody(named, named.TypeArguments[0], named.TypeArguments[1], keepsComparer: named.TypeKind != TypeKind.Interface);
-            case "System.Collections.Generic.HashSet<T>":
-            case "System.Collections.Generic.ISet<T>":
-            case "System.Collections.Generic.IReadOnlySet<T>":
-                return SetBody(named.TypeArguments[0], keepsComparer: named.TypeKind != TypeKind.Interface);
+            switch (named.MetadataName)
+            {
+                case "List`1":
+                case "IList`1":
+                case "ICollection`1":
+                case "IEnumerable`1":
+                case "IReadOnlyList`1":
+                case "IReadOnlyCollection`1":
+                    return ListBody(named.TypeArguments[0]);
+                case "Dictionary`2":
+                case "IDictionary`2":
+                case "IReadOnlyDictionary`2":
+                    return DictionaryBody(named, named.TypeArguments[0], named.TypeArguments[1], keepsComparer: named.TypeKind != TypeKind.Interface);
+                case "HashSet`1":
+                case "ISet`1":
+                case "IReadOnlySet`1":
+                    return SetBody(named.TypeArguments[0], keepsComparer: named.TypeKind != TypeKind.Interface);
+            }
         }
 
         if (named.TypeKind == TypeKind.Interface)
@@ -175,10 +179,10 @@ internal sealed class CopyPlanner
 
     private List<string>? ArrayBody(IArrayTypeSymbol array)
     {
-        var element = SymbolText.Type(array.ElementType);
-        if (ValueShape.IsImmutable(array.ElementType, out _))
+        var element = _facts.Text(array.ElementType);
+        if (_facts.IsImmutable(array.ElementType, out _))
         {
-            return ["return source is null ? null : (" + SymbolText.Type(array.WithNullableAnnotation(NullableAnnotation.NotAnnotated)) + ")source.Clone();"];
+            return ["return source is null ? null : (" + _facts.Text(array.WithNullableAnnotation(NullableAnnotation.NotAnnotated)) + ")source.Clone();"];
         }
 
         var item = CopyOf(array.ElementType, "source[i]");
@@ -193,8 +197,8 @@ internal sealed class CopyPlanner
 
     private List<string>? ListBody(ITypeSymbol element)
     {
-        var list = "global::System.Collections.Generic.List<" + SymbolText.Type(element) + ">";
-        if (ValueShape.IsImmutable(element, out _))
+        var list = "global::System.Collections.Generic.List<" + _facts.Text(element) + ">";
+        if (_facts.IsImmutable(element, out _))
         {
             return ["return source is null ? null : new " + list + "(source);"];
         }
@@ -211,12 +215,12 @@ internal sealed class CopyPlanner
 
     private List<string>? DictionaryBody(INamedTypeSymbol type, ITypeSymbol key, ITypeSymbol value, bool keepsComparer)
     {
-        if (!ValueShape.IsImmutable(key, out _))
+        if (!_facts.IsImmutable(key, out _))
         {
             return Fail<List<string>>(Describe(type) + " has keys of a mutable type");
         }
 
-        var dictionary = "global::System.Collections.Generic.Dictionary<" + SymbolText.Type(key) + ", " + SymbolText.Type(value) + ">";
+        var dictionary = "global::System.Collections.Generic.Dictionary<" + _facts.Text(key) + ", " + _facts.Text(value) + ">";
         var item = CopyOf(value, "pair.Value");
         return item is null ? null :
         [
@@ -229,12 +233,12 @@ internal sealed class CopyPlanner
 
     private List<string>? SetBody(ITypeSymbol element, bool keepsComparer)
     {
-        if (!ValueShape.IsImmutable(element, out _))
+        if (!_facts.IsImmutable(element, out _))
         {
             return Fail<List<string>>("a set of " + Describe(element) + " hashes mutable items");
         }
 
-        var set = "global::System.Collections.Generic.HashSet<" + SymbolText.Type(element) + ">";
+        var set = "global::System.Collections.Generic.HashSet<" + _facts.Text(element) + ">";
         return ["return source is null ? null : new " + set + "(source" + (keepsComparer ? ", source.Comparer" : string.Empty) + ");"];
     }
 
@@ -251,7 +255,7 @@ internal sealed class CopyPlanner
             return null;
         }
 
-        var body = new List<string> { "if (source is null) return null;", "return new " + SymbolText.Type(type) + "()" };
+        var body = new List<string> { "if (source is null) return null;", "return new " + _facts.Text(type) + "()" };
         AppendInitializer(body, assignments);
         return body;
     }
@@ -266,7 +270,7 @@ internal sealed class CopyPlanner
                 continue;
             }
 
-            if (!ValueShape.IsImmutable(field.Type, out _))
+            if (!_facts.IsImmutable(field.Type, out _))
             {
                 return Fail<List<string>>(Describe(type) + "." + (field.AssociatedSymbol?.Name ?? field.Name) + " is mutable state outside the settable properties");
             }
@@ -304,7 +308,7 @@ internal sealed class CopyPlanner
                     continue;
                 }
 
-                var immutable = ValueShape.IsImmutable(property.Type, out _);
+                var immutable = _facts.IsImmutable(property.Type, out _);
                 if (immutable && !copyImmutable)
                 {
                     continue;
@@ -348,7 +352,7 @@ internal sealed class CopyPlanner
     {
         foreach (var attribute in property.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != JsonIgnoreAttribute)
+            if (!SymbolNames.Is(attribute.AttributeClass, JsonIgnoreAttribute))
             {
                 continue;
             }
@@ -375,11 +379,10 @@ internal sealed class CopyPlanner
         }
     }
 
-    private static bool HasAttribute(INamedTypeSymbol type, string name) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == name);
+    private static bool HasAttribute(INamedTypeSymbol type, string name) => SymbolNames.FindAttribute(type, name) is not null;
 
     // new T[n] for an element type that is itself an array needs the brackets in C#'s order: new T[n][].
-    private static string NewArray(ITypeSymbol element, string length)
+    private string NewArray(ITypeSymbol element, string length)
     {
         var suffix = new StringBuilder();
         var innermost = element;
@@ -389,7 +392,7 @@ internal sealed class CopyPlanner
             innermost = inner.ElementType;
         }
 
-        return SymbolText.Type(innermost) + "[" + length + "]" + suffix;
+        return _facts.Text(innermost) + "[" + length + "]" + suffix;
     }
 
     private static string Sanitize(ITypeSymbol type)

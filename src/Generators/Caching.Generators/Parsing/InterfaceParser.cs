@@ -60,7 +60,8 @@ internal static class InterfaceParser
         return Parse(type, context.SemanticModel.Compilation, cancellationToken);
     }
 
-    private static bool IsAnnotated(IMethodSymbol method) => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is TypeNames.CachedAttribute or TypeNames.InvalidatesCacheAttribute);
+    private static bool IsAnnotated(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => SymbolNames.Is(a.AttributeClass, TypeNames.CachedAttribute) || SymbolNames.Is(a.AttributeClass, TypeNames.InvalidatesCacheAttribute));
 
     private static InterfaceModel Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -87,13 +88,14 @@ internal static class InterfaceParser
         }
 
         var cancellationTokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var facts = TypeFacts.Of(compilation);
         var methods = new List<(IMethodSymbol Method, INamedTypeSymbol Declaring)>();
         var properties = new List<PropertyModel>();
         var events = new List<EventModel>();
         foreach (var declaring in new[] { type }.Concat(type.AllInterfaces))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var declaringName = SymbolText.Type(declaring);
+            var declaringName = facts.Text(declaring);
             foreach (var member in declaring.GetMembers())
             {
                 // Static members, sealed (non-virtual) ones and private helpers of default implementations are not
@@ -112,15 +114,15 @@ internal static class InterfaceParser
                         properties.Add(new PropertyModel(
                             property.IsIndexer ? "this" : SymbolText.Identifier(property.Name),
                             declaringName,
-                            SymbolText.Type(property.Type),
+                            facts.Text(property.Type),
                             property.ReturnsByRefReadonly ? "ref readonly " : property.ReturnsByRef ? "ref " : string.Empty,
-                            SymbolText.Parameters(property.Parameters, cancellationTokenType),
+                            SymbolText.Parameters(property.Parameters, cancellationTokenType, facts),
                             property.GetMethod is not null,
                             property.SetMethod is null ? SetterKind.None : property.SetMethod.IsInitOnly ? SetterKind.Init : SetterKind.Set,
                             SymbolText.NullableAttributes(property.GetAttributes())));
                         break;
                     case IEventSymbol @event:
-                        events.Add(new EventModel(SymbolText.Identifier(@event.Name), declaringName, SymbolText.Type(@event.Type)));
+                        events.Add(new EventModel(SymbolText.Identifier(@event.Name), declaringName, facts.Text(@event.Type)));
                         break;
                 }
             }
@@ -137,7 +139,7 @@ internal static class InterfaceParser
                 memberName += "_" + index;
             }
 
-            methodModels.Add(ParseMethod(method, declaring, memberName, compilation, cancellationTokenType, KeySpaces.Of(type), diagnostics, cancellationToken));
+            methodModels.Add(ParseMethod(method, declaring, memberName, compilation, facts, cancellationTokenType, KeySpaces.Of(type), diagnostics, cancellationToken));
         }
 
         return new InterfaceModel(
@@ -186,24 +188,25 @@ internal static class InterfaceParser
         INamedTypeSymbol declaring,
         string memberName,
         Compilation compilation,
+        TypeFacts facts,
         INamedTypeSymbol? cancellationTokenType,
         KeySpace keySpace,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
         var (returnKind, valueType) = ClassifyReturn(method);
-        var cached = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.CachedAttribute);
-        var invalidates = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.InvalidatesCacheAttribute);
+        var cached = SymbolNames.FindAttribute(method, TypeNames.CachedAttribute);
+        var invalidates = SymbolNames.FindAttribute(method, TypeNames.InvalidatesCacheAttribute);
         var model = new MethodModel(
             SymbolText.Identifier(method.Name),
             memberName,
-            SymbolText.Type(declaring),
-            SymbolText.Type(method.ReturnType),
+            facts.Text(declaring),
+            facts.Text(method.ReturnType),
             method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty,
             returnKind,
-            valueType is null ? null : SymbolText.Type(valueType),
+            valueType is null ? null : facts.Text(valueType),
             SymbolText.TypeParameters(method.TypeParameters),
-            SymbolText.Parameters(method.Parameters, cancellationTokenType),
+            SymbolText.Parameters(method.Parameters, cancellationTokenType, facts),
             SymbolText.NullableAttributes(method.GetReturnTypeAttributes(), "return: "),
             MemberBehavior.PassThrough,
             null,
@@ -212,14 +215,14 @@ internal static class InterfaceParser
 
         if (cached is null && invalidates is null)
         {
-            var disposal = declaring.ToDisplayString() is "System.IDisposable" or "System.IAsyncDisposable";
+            var disposal = SymbolNames.Is(declaring, "System.IDisposable") || SymbolNames.Is(declaring, "System.IAsyncDisposable");
             return disposal ? model with { Behavior = MemberBehavior.NotOwned } : model;
         }
 
         var attribute = (cached ?? invalidates)!;
         string? problem;
         string? analyzerRule = null;
-        var binder = new TemplateBinder(method, compilation, cancellationTokenType, keySpace);
+        var binder = new TemplateBinder(method, compilation, facts, cancellationTokenType, keySpace);
         if (cached is not null && invalidates is not null)
         {
             problem = "it has both [Cached] and [InvalidatesCache]";
@@ -234,7 +237,7 @@ internal static class InterfaceParser
         }
         else if (cached is not null)
         {
-            if (TryBindCached(cached, binder, valueType!, out var cachedModel, out problem, out analyzerRule))
+            if (TryBindCached(cached, binder, facts, valueType!, out var cachedModel, out problem, out analyzerRule))
             {
                 return model with { Behavior = MemberBehavior.Cached, Cached = cachedModel! with { Method = declaring.Name + "." + method.Name }, Note = Describe(cached, cancellationToken) };
             }
@@ -274,7 +277,7 @@ internal static class InterfaceParser
 
         for (ISymbol? symbol = method; symbol is not null; symbol = symbol.ContainingType)
         {
-            if (symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"))
+            if (SymbolNames.FindAttribute(symbol, "System.CodeDom.Compiler.GeneratedCodeAttribute") is not null)
             {
                 return false;
             }
@@ -337,7 +340,7 @@ internal static class InterfaceParser
             return (ReturnKind.Void, null);
         }
 
-        if (method.ReturnType is INamedTypeSymbol { ContainingNamespace: { } ns } named && ns.ToDisplayString() == "System.Threading.Tasks")
+        if (method.ReturnType is INamedTypeSymbol named && SymbolNames.IsIn(named, "System.Threading.Tasks"))
         {
             switch (named.MetadataName)
             {
@@ -396,9 +399,9 @@ internal static class InterfaceParser
     }
 
     private static bool IsAsyncEnumerable(ITypeSymbol type) =>
-        type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IAsyncEnumerable<T>";
+        SymbolNames.Is(type.OriginalDefinition, "System.Collections.Generic.IAsyncEnumerable`1");
 
-    private static bool TryBindCached(AttributeData attribute, TemplateBinder binder, ITypeSymbol valueType, out CachedModel? model, out string? problem, out string? analyzerRule)
+    private static bool TryBindCached(AttributeData attribute, TemplateBinder binder, TypeFacts facts, ITypeSymbol valueType, out CachedModel? model, out string? problem, out string? analyzerRule)
     {
         model = null;
         var key = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
@@ -489,14 +492,14 @@ internal static class InterfaceParser
                 (sharingName, reason) = ("Copy", "set by [Cached(Sharing = ValueSharing.Copy)]");
                 break;
             default:
-                sharingName = ValueShape.IsImmutable(valueType, out reason) ? "Share" : "Copy";
+                sharingName = facts.IsImmutable(valueType, out reason) ? "Share" : "Copy";
                 break;
         }
 
         CopierModel? copier = null;
         if (sharingName == "Copy" && !ContainsTypeParameter(valueType))
         {
-            copier = CopyPlanner.Plan(valueType, out var copyReason);
+            copier = facts.Copier(valueType, out var copyReason);
             reason += "; " + (copier is null && !copyReason.StartsWith("copied", System.StringComparison.Ordinal) ? "the serializer copies: " : string.Empty) + copyReason;
         }
 
@@ -509,7 +512,7 @@ internal static class InterfaceParser
             cacheNull,
             sharingName,
             reason,
-            ContainsTypeParameter(valueType) ? null : ValueShape.SchemaTag(valueType),
+            ContainsTypeParameter(valueType) ? null : facts.SchemaTag(valueType),
             new ResilienceModel(soft, hard, eagerRefresh, jitterModel, distributedLock))
         {
             Copier = copier,

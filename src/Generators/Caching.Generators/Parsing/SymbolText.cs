@@ -90,7 +90,7 @@ internal static class SymbolText
         var text = new StringBuilder();
         foreach (var attribute in attributes)
         {
-            if (attribute.AttributeClass is not { } type || type.ContainingNamespace?.ToDisplayString() != CodeAnalysisNamespace)
+            if (attribute.AttributeClass is not { } type || !SymbolNames.IsIn(type, CodeAnalysisNamespace))
             {
                 continue;
             }
@@ -111,7 +111,7 @@ internal static class SymbolText
         ? "new[] { " + string.Join(", ", constant.Values.Select(Constant)) + " }"
         : constant.ToCSharpString();
 
-    public static EquatableArray<ParameterModel> Parameters(ImmutableArray<IParameterSymbol> parameters, INamedTypeSymbol? cancellationToken)
+    public static EquatableArray<ParameterModel> Parameters(ImmutableArray<IParameterSymbol> parameters, INamedTypeSymbol? cancellationToken, TypeFacts facts)
     {
         var models = new List<ParameterModel>(parameters.Length);
         foreach (var parameter in parameters)
@@ -135,7 +135,7 @@ internal static class SymbolText
             var scoped = parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out ? "scoped " : string.Empty;
             models.Add(new ParameterModel(
                 Identifier(parameter.Name),
-                Type(parameter.Type),
+                facts.Text(parameter.Type),
                 NullableAttributes(parameter.GetAttributes()) + scoped + modifier,
                 argument,
                 cancellationToken is not null && SymbolEqualityComparer.Default.Equals(parameter.Type, cancellationToken)));

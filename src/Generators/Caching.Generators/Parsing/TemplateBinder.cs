@@ -16,14 +16,16 @@ internal sealed class TemplateBinder
 {
     private readonly IMethodSymbol _method;
     private readonly Compilation _compilation;
+    private readonly TypeFacts _facts;
     private readonly INamedTypeSymbol? _spanFormattable;
     private readonly INamedTypeSymbol? _cancellationToken;
     private readonly KeySpace _keySpace;
 
-    public TemplateBinder(IMethodSymbol method, Compilation compilation, INamedTypeSymbol? cancellationToken, KeySpace keySpace)
+    public TemplateBinder(IMethodSymbol method, Compilation compilation, TypeFacts facts, INamedTypeSymbol? cancellationToken, KeySpace keySpace)
     {
         _method = method;
         _compilation = compilation;
+        _facts = facts;
         _spanFormattable = compilation.GetTypeByMetadataName("System.ISpanFormattable");
         _cancellationToken = cancellationToken;
         _keySpace = keySpace;
@@ -123,7 +125,7 @@ internal sealed class TemplateBinder
             return false;
         }
 
-        if (parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NotCacheKeyAttribute))
+        if (SymbolNames.FindAttribute(parameter, TypeNames.NotCacheKeyAttribute) is not null)
         {
             error = "the hole {" + hole.Text + "} names a [NotCacheKey] parameter";
             return false;
@@ -188,7 +190,7 @@ internal sealed class TemplateBinder
 
         if (ValueShape.FindEnumerable(type) is { } element)
         {
-            return (AppendKind.Sequence, SymbolText.Type(element));
+            return (AppendKind.Sequence, _facts.Text(element));
         }
 
         return (AppendKind.Object, null);
@@ -216,5 +218,5 @@ internal sealed class TemplateBinder
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
 
     private static bool IsSystemStruct(ITypeSymbol type, string name) =>
-        type is INamedTypeSymbol { IsValueType: true } named && named.Name == name && named.ContainingNamespace?.ToDisplayString() == "System";
+        type is INamedTypeSymbol { IsValueType: true } named && named.Name == name && SymbolNames.IsIn(named, "System");
 }

@@ -16,7 +16,7 @@ internal static class ValueShape
     private const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
     private const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
 
-    private static readonly HashSet<string> ImmutableLeafTypes = new()
+    private static readonly string[] ImmutableLeafTypes =
     {
         "System.Uri",
         "System.Version",
@@ -78,14 +78,12 @@ internal static class ValueShape
             return true;
         }
 
-        var definition = named.OriginalDefinition.ToDisplayString();
-        var ns = named.ContainingNamespace?.ToDisplayString();
-        if (ImmutableLeafTypes.Contains(definition))
+        if (IsImmutableLeaf(named))
         {
             return true;
         }
 
-        if (ns is "System.Collections.Immutable" or "System.Collections.Frozen")
+        if (SymbolNames.IsIn(named, "System.Collections.Immutable") || SymbolNames.IsIn(named, "System.Collections.Frozen"))
         {
             foreach (var argument in named.TypeArguments)
             {
@@ -104,7 +102,7 @@ internal static class ValueShape
             return false;
         }
 
-        if (named.TypeKind != TypeKind.Struct && named.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "System.Collections.IList" or "System.Collections.IDictionary"))
+        if (named.TypeKind != TypeKind.Struct && named.AllInterfaces.Any(i => SymbolNames.Is(i, "System.Collections.Generic.ICollection`1") || SymbolNames.Is(i, "System.Collections.IList") || SymbolNames.Is(i, "System.Collections.IDictionary")))
         {
             reason = Describe(type) + " is a mutable collection";
             return false;
@@ -198,7 +196,7 @@ internal static class ValueShape
                 return true;
         }
 
-        if (type is INamedTypeSymbol { IsValueType: true, ContainingNamespace: { } ns } && ns.ToDisplayString() == "System"
+        if (type is INamedTypeSymbol { IsValueType: true } && SymbolNames.IsIn(type, "System")
             && type.Name is "Guid" or "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Half" or "Int128" or "UInt128")
         {
             return true;
@@ -268,7 +266,7 @@ internal static class ValueShape
         }
 
         var named = (INamedTypeSymbol)type;
-        if (ImmutableLeafTypes.Contains(named.OriginalDefinition.ToDisplayString()))
+        if (IsImmutableLeaf(named))
         {
             text.Append(named.ToDisplayString());
             return;
@@ -352,7 +350,7 @@ internal static class ValueShape
     {
         foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
         {
-            if (candidate.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.IDictionary<TKey, TValue>" or "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>")
+            if (SymbolNames.Is(candidate, "System.Collections.Generic.IDictionary`2") || SymbolNames.Is(candidate, "System.Collections.Generic.IReadOnlyDictionary`2"))
             {
                 return candidate;
             }
@@ -394,16 +392,20 @@ internal static class ValueShape
 
     private static bool HasAttribute(ISymbol symbol, string metadataName, out AttributeData? attribute)
     {
-        foreach (var candidate in symbol.GetAttributes())
+        attribute = SymbolNames.FindAttribute(symbol, metadataName);
+        return attribute is not null;
+    }
+
+    private static bool IsImmutableLeaf(INamedTypeSymbol type)
+    {
+        foreach (var name in ImmutableLeafTypes)
         {
-            if (candidate.AttributeClass?.ToDisplayString() == metadataName)
+            if (SymbolNames.Is(type, name))
             {
-                attribute = candidate;
                 return true;
             }
         }
 
-        attribute = null;
         return false;
     }
 
