@@ -58,6 +58,52 @@ public class DeadInvalidationTests
         await Verify.VerifyAsync(source);
     }
 
+    /// <summary>
+    /// The index skips files that cannot hold a caching attribute (AttributeTrees); a key written through an alias,
+    /// local or global, in a file that never spells "Cached" is still one.
+    /// </summary>
+    [Fact]
+    public async Task Keys_written_through_a_local_or_global_alias_in_other_files_are_reached()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = Sources.Usings + """
+                public interface IWriter
+                {
+                    [InvalidatesCache("user:{userId}:*", "orders:*", {|#0:"baskets:*"|})]
+                    Task UpdateAsync(string userId);
+                }
+                """ + Sources.Models,
+        };
+        test.TestState.Sources.Add(("Reader.cs", """
+            using System.Threading.Tasks;
+            using Key = Caching.CachedAttribute;
+
+            public interface IReader
+            {
+                [Key("user:{userId}:profile")]
+                Task<UserProfile?> GetProfileAsync(string userId);
+            }
+            """));
+        test.TestState.Sources.Add(("Globals.cs", "global using Stored = Caching.CachedAttribute;\n"));
+        test.TestState.Sources.Add(("Orders.cs", """
+            using System.Threading.Tasks;
+
+            public sealed class OrderReader
+            {
+                public int Id { get; set; }
+            }
+
+            public interface IOrders
+            {
+                [Stored("orders:{id}")]
+                Task<OrderReader?> GetAsync(string id);
+            }
+            """));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(DiagnosticDescriptors.DeadInvalidation).WithLocation(0).WithArguments("baskets:*", "IWriter.UpdateAsync"));
+        await test.RunAsync();
+    }
+
     [Fact]
     public async Task Without_any_cached_key_in_the_compilation_nothing_is_reported()
     {

@@ -124,6 +124,7 @@ internal sealed class CompilationTemplates
         var patterns = new List<TemplateSite>();
         var invalidatedTags = new List<TemplateSite>();
         var prefixSegments = new Dictionary<INamedTypeSymbol, SortedSet<int>>(SymbolEqualityComparer.Default);
+        var attributeTrees = new AttributeTrees(_symbols.Compilation, _cancellationToken);
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
         while (pending.Count > 0)
@@ -132,7 +133,22 @@ internal sealed class CompilationTemplates
             var container = pending.Pop();
             if (container is INamedTypeSymbol type)
             {
-                AddDecoration(type, prefixSegments);
+                // Only an interface's entry differs from the default (a class decorates nothing it inherits), and a
+                // nested interface of a class without templates may still inherit some.
+                if (type.TypeKind == TypeKind.Interface)
+                {
+                    AddDecoration(type, prefixSegments);
+                }
+
+                if (!attributeTrees.MayHoldCachingAttributes(type))
+                {
+                    foreach (var nested in type.GetTypeMembers())
+                    {
+                        pending.Push(nested);
+                    }
+
+                    continue;
+                }
             }
 
             foreach (var member in container.GetMembers())
