@@ -20,12 +20,24 @@ internal static class Program
 {
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    private static bool GeneratorsOnly;
+
+    private static bool IdeOnly;
+
     public static async Task<int> Main(string[] args)
     {
+        GeneratorsOnly = args.Contains("--generators");
+        IdeOnly = args.Contains("--ide");
         var sizes = args.Where((a, i) => int.TryParse(a, out _) && (i == 0 || args[i - 1] != "--reps")).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
         if (args.Contains("--per-analyzer"))
         {
             await PerAnalyzerAsync(sizes.FirstOrDefault(500));
+            return 0;
+        }
+
+        if (args.Contains("--ide-loop"))
+        {
+            await IdeLoopAsync(sizes.FirstOrDefault(2000));
             return 0;
         }
 
@@ -61,10 +73,32 @@ internal static class Program
         var compilation = inputs.Compilation;
 
         var ours = Generators(new CachingDecoratorGenerator());
+        if (IdeOnly)
+        {
+            CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var withDecorators, out _);
+            var keystrokes = 1;
+            async Task OneKeystrokeAsync(ImmutableArray<DiagnosticAnalyzer> which)
+            {
+                var tree = inputs.EditedTemplate(keystrokes++);
+                await AnalyzeDocumentAsync(withDecorators.ReplaceSyntaxTree(withDecorators.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath), tree), tree, which);
+            }
+
+            var ide = await MedianAsync(reps, () => OneKeystrokeAsync(Analyzers.Ours()));
+            var ideNoOp = await MedianAsync(reps, () => OneKeystrokeAsync([new NoOpAnalyzer()]));
+            if (print)
+            {
+                Console.WriteLine($"N = {n}: IDE, the edited document in a new compilation: {ide:F0} ms (no-op {ideNoOp:F0})");
+            }
+
+            return;
+        }
+
         var first = Median(reps, () => CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGenerators(compilation));
         var warm = CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGenerators(compilation);
         var unrelated = compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper());
         var afterUnrelated = Median(reps, () => warm.RunGenerators(unrelated));
+        var fresh = 100;
+        var afterFresh = Median(reps, () => warm.RunGenerators(compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper(fresh++))));
         var template = compilation.ReplaceSyntaxTree(inputs.Edited, inputs.EditedTemplate());
         var afterTemplate = Median(reps, () => warm.RunGenerators(template));
 
@@ -72,10 +106,26 @@ internal static class Program
         var stjFirst = Median(reps, () => CSharpGeneratorDriver.Create(stj, parseOptions: ParseOptions).RunGenerators(compilation));
         var stjWarm = CSharpGeneratorDriver.Create(stj, parseOptions: ParseOptions).RunGenerators(compilation);
         var stjUnrelated = Median(reps, () => stjWarm.RunGenerators(unrelated));
+        var stjFresh = Median(reps, () => stjWarm.RunGenerators(compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper(fresh++))));
         var log = Generators(anchors.Logging);
         var logFirst = Median(reps, () => CSharpGeneratorDriver.Create(log, parseOptions: ParseOptions).RunGenerators(compilation));
         var logWarm = CSharpGeneratorDriver.Create(log, parseOptions: ParseOptions).RunGenerators(compilation);
         var logUnrelated = Median(reps, () => logWarm.RunGenerators(unrelated));
+        var logFresh = Median(reps, () => logWarm.RunGenerators(compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper(fresh++))));
+
+        if (GeneratorsOnly)
+        {
+            if (print)
+            {
+                Console.WriteLine($"\n## N = {n}, generators only\n");
+                Console.WriteLine($"| first run | {first:F0} | {stjFirst:F0} | {logFirst:F0} |");
+                Console.WriteLine($"| unrelated edit | {afterUnrelated:F0} | {stjUnrelated:F0} | {logUnrelated:F0} |");
+                Console.WriteLine($"| unrelated edit, new compilation | {afterFresh:F0} | {stjFresh:F0} | {logFresh:F0} |");
+                Console.WriteLine($"| template edit | {afterTemplate:F0} | - | - |");
+            }
+
+            return;
+        }
 
         // The analyzers see what a build sees: the compilation with the decorators in it.
         CSharpGeneratorDriver.Create(ours, parseOptions: ParseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var built, out _);
@@ -86,11 +136,17 @@ internal static class Program
         var diagnostics = await new CompilationWithAnalyzers(built, analyzers, Options()).GetAnalyzerDiagnosticsAsync();
         var crashes = diagnostics.Count(d => d.Id is "AD0001" or "CS8785");
 
-        // The IDE after one edit: a new compilation, the edited interface's document analyzed.
-        var edited = built.ReplaceSyntaxTree(built.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath), inputs.EditedTemplate());
-        var editedTree = edited.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath);
-        var document = await MedianAsync(reps, () => AnalyzeDocumentAsync(edited, editedTree, analyzers));
-        var documentNoOp = await MedianAsync(reps, () => AnalyzeDocumentAsync(edited, editedTree, noOp));
+        // The IDE after one keystroke: a new compilation each time (whoever asks first pays for what Roslyn computes
+        // once per compilation, so ours and the no-op get one each), the edited interface's document analyzed.
+        var keystroke = 1;
+        async Task KeystrokeAsync(ImmutableArray<DiagnosticAnalyzer> which)
+        {
+            var tree = inputs.EditedTemplate(keystroke++);
+            await AnalyzeDocumentAsync(built.ReplaceSyntaxTree(built.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath), tree), tree, which);
+        }
+
+        var document = await MedianAsync(reps, () => KeystrokeAsync(analyzers));
+        var documentNoOp = await MedianAsync(reps, () => KeystrokeAsync(noOp));
 
         if (!print)
         {
@@ -104,6 +160,7 @@ internal static class Program
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine($"| generator, first run | {first:F0} | {stjFirst:F0} | {logFirst:F0} |");
         Console.WriteLine($"| generator, after an unrelated edit (a method body elsewhere) | {afterUnrelated:F0} | {stjUnrelated:F0} | {logUnrelated:F0} |");
+        Console.WriteLine($"| the same, each repetition a new compilation (symbols unbound, as after a keystroke) | {afterFresh:F0} | {stjFresh:F0} | {logFresh:F0} |");
         Console.WriteLine($"| generator, after one template edit | {afterTemplate:F0} | - | - |");
         Console.WriteLine($"| analyzers CACHE001-012, whole compilation | {whole:F0} (no-op analyzer {wholeNoOp:F0}; above it {whole - wholeNoOp:F0}) | - | - |");
         Console.WriteLine($"| IDE: the edited interface's document | {document:F0} (no-op {documentNoOp:F0}) | - | - |");
@@ -111,15 +168,16 @@ internal static class Program
         Console.WriteLine($"AD0001/CS8785 (an analyzer or generator that threw): {crashes}; our diagnostics: {diagnostics.Length}.");
     }
 
-    /// <summary>For a profiler: the warm generator after alternating unrelated and template edits, until killed.</summary>
+    /// <summary>For a profiler: the warm generator after alternating unrelated and template edits, each a new compilation, until killed.</summary>
     private static void GeneratorLoop(int n)
     {
         var inputs = Inputs.Create(n);
         var driver = (GeneratorDriver)CSharpGeneratorDriver.Create(Generators(new CachingDecoratorGenerator()), parseOptions: ParseOptions).RunGenerators(inputs.Compilation);
-        Compilation[] edits = [inputs.Compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper()), inputs.Compilation, inputs.Compilation.ReplaceSyntaxTree(inputs.Edited, inputs.EditedTemplate())];
         Console.WriteLine($"pid {Environment.ProcessId}");
         for (var i = 0; ; i++)
         {
+            // A new compilation each time, as after a keystroke: its symbols are unbound and nothing is remembered for it.
+            Compilation[] edits = [inputs.Compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper(i)), inputs.Compilation.ReplaceSyntaxTree(inputs.Edited, inputs.EditedTemplate()), inputs.Compilation.ReplaceSyntaxTree(inputs.Helper, inputs.EditedHelper(-i))];
             var before = Process.GetCurrentProcess().TotalProcessorTime;
             var pause = GC.GetTotalPauseDuration();
             var allocated = GC.GetTotalAllocatedBytes();
@@ -128,6 +186,26 @@ internal static class Program
             if (i % 10 < 3)
             {
                 Console.WriteLine($"edit {i % 3}: {(Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds:F0} ms CPU, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, {GC.CollectionCount(0) - gcs} GCs, {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:F1} MB");
+            }
+        }
+    }
+
+    /// <summary>For a profiler: the edited interface's document analyzed in a new compilation each time, until killed.</summary>
+    private static async Task IdeLoopAsync(int n)
+    {
+        var inputs = Inputs.Create(n);
+        CSharpGeneratorDriver.Create(Generators(new CachingDecoratorGenerator()), parseOptions: ParseOptions).RunGeneratorsAndUpdateCompilation(inputs.Compilation, out var built, out _);
+        var analyzers = Analyzers.Ours();
+        Console.WriteLine($"pid {Environment.ProcessId}");
+        for (var i = 0; ; i++)
+        {
+            var tree = inputs.EditedTemplate(i);
+            var edited = built.ReplaceSyntaxTree(built.SyntaxTrees.First(t => t.FilePath == inputs.Edited.FilePath), tree);
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            await AnalyzeDocumentAsync(edited, tree, analyzers);
+            if (i % 10 == 0)
+            {
+                Console.WriteLine($"{(Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds:F0} ms");
             }
         }
     }
@@ -256,9 +334,9 @@ internal sealed class Inputs
 
     public int AnnotatedMethods { get; }
 
-    public SyntaxTree EditedHelper() => Parse(HelperSource(41), Helper.FilePath);
+    public SyntaxTree EditedHelper(int value = 41) => Parse(HelperSource(value), Helper.FilePath);
 
-    public SyntaxTree EditedTemplate() => Parse(InterfaceSource(0).Replace(":count\")", ":total\")", StringComparison.Ordinal), Edited.FilePath);
+    public SyntaxTree EditedTemplate(int value = 0) => Parse(InterfaceSource(0).Replace(":count\")", value == 0 ? ":total\")" : ":total" + value + "\")", StringComparison.Ordinal), Edited.FilePath);
 
     public static Inputs Create(int n)
     {

@@ -7,13 +7,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Caching.Analyzers.Infrastructure;
 
 /// <summary>
-/// Which syntax trees can hold a caching attribute, told from syntax alone. An attribute binds to
+/// Which declarations can carry a caching attribute, told from syntax alone. An attribute binds to
 /// <c>CachedAttribute</c> only when the name it is written with ends in <c>Cached</c> or <c>CachedAttribute</c>, or in
-/// an alias (declared in its own file or globally in any file); so a type declared only in files with no such name has
-/// no template, and the index does not bind its members. In an IDE every edit makes a new compilation whose symbols
-/// are all unbound: binding the members and attributes of every class (loggers, DTOs, controllers) to find the few
-/// caching attributes was two thirds of re-analyzing one document (issue 12's compile-time budget). The names of each
-/// tree are read once per tree, which an edit elsewhere does not replace.
+/// an alias (declared in its own file or globally in any file); so only such declarations are bound to read their
+/// templates. In an IDE every edit makes a new compilation whose symbols are all unbound: binding the members and
+/// attributes of every class (loggers, DTOs, controllers) to find the few caching attributes was two thirds of
+/// re-analyzing one document (issue 12's compile-time budget). Each tree's names are read once per tree, which an
+/// edit elsewhere does not replace; the global usings of all of them are part of <see cref="ReuseContext"/>.
 /// </summary>
 internal sealed class AttributeTrees
 {
@@ -22,6 +22,7 @@ internal sealed class AttributeTrees
     private static readonly string[] CachingNames = { "Cached", "CachedAttribute", "InvalidatesCache", "InvalidatesCacheAttribute" };
 
     private readonly HashSet<string> _globalAliases = new(System.StringComparer.Ordinal);
+    private readonly List<string> _globalUsings = new();
     private readonly Dictionary<SyntaxTree, bool> _verdicts = new();
     private readonly CancellationToken _cancellationToken;
 
@@ -30,25 +31,53 @@ internal sealed class AttributeTrees
         _cancellationToken = cancellationToken;
         foreach (var tree in compilation.SyntaxTrees)
         {
-            _globalAliases.UnionWith(NamesOf(tree).GlobalAliases);
+            var names = NamesOf(tree);
+            _globalAliases.UnionWith(names.GlobalAliases);
+            _globalUsings.AddRange(names.GlobalUsings);
         }
+
+        _globalUsings.Sort(System.StringComparer.Ordinal);
+        GlobalUsings = string.Join("\n", _globalUsings);
     }
 
-    /// <summary>False when no declaration of <paramref name="type"/> is in a file that can hold a caching attribute.</summary>
-    public bool MayHoldCachingAttributes(INamedTypeSymbol type)
+    /// <summary>Every global using directive of the compilation, sorted, one per line.</summary>
+    public string GlobalUsings { get; }
+
+    /// <summary>The declarations of <paramref name="tree"/> that can carry an indexed attribute, and the attributes themselves.</summary>
+    public static IEnumerable<SyntaxNode> Declarations(SyntaxTree tree, CancellationToken cancellationToken) =>
+        // An attribute inside a body belongs to a lambda or a local function, never indexed.
+        tree.GetRoot(cancellationToken).DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax or MemberDeclarationSyntax or AccessorListSyntax or AccessorDeclarationSyntax or AttributeListSyntax);
+
+    /// <summary>The attributes on <paramref name="declaration"/> whose names may bind to a caching attribute.</summary>
+    public List<AttributeSyntax> CandidateAttributes(SyntaxNode declaration, SyntaxTree tree)
     {
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        var lists = declaration switch
         {
-            if (MayHoldCachingAttributes(reference.SyntaxTree))
+            MemberDeclarationSyntax member => member.AttributeLists,
+            AccessorDeclarationSyntax accessor => accessor.AttributeLists,
+            _ => default,
+        };
+        var found = new List<AttributeSyntax>();
+        var names = NamesOf(tree);
+        foreach (var list in lists)
+        {
+            foreach (var attribute in list.Attributes)
             {
-                return true;
+                if (RightmostName(attribute.Name) is { } name && MayBeCaching(name, names))
+                {
+                    found.Add(attribute);
+                }
             }
         }
 
-        return false;
+        return found;
     }
 
-    private bool MayHoldCachingAttributes(SyntaxTree tree)
+    /// <summary>True when some attribute on <paramref name="declaration"/> may bind to a caching attribute.</summary>
+    public bool MayBeCachingAttribute(SyntaxNode declaration, SyntaxTree tree) => CandidateAttributes(declaration, tree).Count > 0;
+
+    /// <summary>False when no attribute in <paramref name="tree"/> can bind to a caching attribute.</summary>
+    public bool MayHoldCachingAttributes(SyntaxTree tree)
     {
         if (_verdicts.TryGetValue(tree, out var verdict))
         {
@@ -59,7 +88,7 @@ internal sealed class AttributeTrees
         verdict = false;
         foreach (var name in names.AttributeNames)
         {
-            if (System.Array.IndexOf(CachingNames, name) >= 0 || IsAlias(name, names) || IsAlias(name + "Attribute", names))
+            if (MayBeCaching(name, names))
             {
                 verdict = true;
                 break;
@@ -69,6 +98,9 @@ internal sealed class AttributeTrees
         _verdicts[tree] = verdict;
         return verdict;
     }
+
+    private bool MayBeCaching(string name, TreeNames names) =>
+        System.Array.IndexOf(CachingNames, name) >= 0 || IsAlias(name, names) || IsAlias(name + "Attribute", names);
 
     private bool IsAlias(string name, TreeNames names) => names.LocalAliases.Contains(name) || _globalAliases.Contains(name);
 
@@ -83,26 +115,29 @@ internal sealed class AttributeTrees
 
         public List<string> GlobalAliases { get; } = new();
 
+        public List<string> GlobalUsings { get; } = new();
+
         public static TreeNames Read(SyntaxTree tree, CancellationToken cancellationToken)
         {
             var names = new TreeNames();
 
-            // Declarations only: an attribute inside a body belongs to a lambda or a local function, never indexed.
-            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax or MemberDeclarationSyntax or AccessorListSyntax or AccessorDeclarationSyntax or AttributeListSyntax))
+            foreach (var node in Declarations(tree, cancellationToken))
             {
                 switch (node)
                 {
                     case AttributeSyntax attribute when RightmostName(attribute.Name) is { } name:
                         names.AttributeNames.Add(name);
                         break;
-                    case UsingDirectiveSyntax { Alias: { } alias } directive:
-                        if (directive.GlobalKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GlobalKeyword))
+                    case UsingDirectiveSyntax directive:
+                        var global = directive.GlobalKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GlobalKeyword);
+                        if (global)
                         {
-                            names.GlobalAliases.Add(alias.Name.Identifier.ValueText);
+                            names.GlobalUsings.Add(directive.ToString());
                         }
-                        else
+
+                        if (directive.Alias is { } alias)
                         {
-                            names.LocalAliases.Add(alias.Name.Identifier.ValueText);
+                            (global ? (ICollection<string>)names.GlobalAliases : names.LocalAliases).Add(alias.Name.Identifier.ValueText);
                         }
 
                         break;
@@ -112,12 +147,13 @@ internal sealed class AttributeTrees
             return names;
         }
 
-        private static string? RightmostName(NameSyntax name) => name switch
-        {
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
-            _ => null,
-        };
     }
+
+    private static string? RightmostName(NameSyntax name) => name switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
+        _ => null,
+    };
 }

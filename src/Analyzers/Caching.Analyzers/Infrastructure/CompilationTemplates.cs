@@ -80,7 +80,7 @@ internal sealed class CompilationTemplates
             return forms;
         }
 
-        return KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, index.PrefixSegmentsOf(site.Method.ContainingType));
+        return KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, index.PrefixSegmentsOf(site));
     }
 
     /// <summary>True when some key can be produced (or matched) by a form of each site.</summary>
@@ -123,44 +123,40 @@ internal sealed class CompilationTemplates
         var keys = new List<TemplateSite>();
         var patterns = new List<TemplateSite>();
         var invalidatedTags = new List<TemplateSite>();
-        var prefixSegments = new Dictionary<INamedTypeSymbol, SortedSet<int>>(SymbolEqualityComparer.Default);
-        var attributeTrees = new AttributeTrees(_symbols.Compilation, _cancellationToken);
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
-        while (pending.Count > 0)
+        var prefixSegments = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        var compilation = _symbols.Compilation;
+        var attributeTrees = new AttributeTrees(compilation, _cancellationToken);
+        var context = ReuseContext.Of(compilation, attributeTrees);
+        foreach (var tree in compilation.SyntaxTrees)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var container = pending.Pop();
-            if (container is INamedTypeSymbol type)
+            var read = TreeTemplates.Of(tree, _symbols, context, attributeTrees, _cancellationToken);
+            if (read.InheritingInterfaces.Count > 0)
             {
-                // Only an interface's entry differs from the default (a class decorates nothing it inherits), and a
-                // nested interface of a class without templates may still inherit some.
-                if (type.TypeKind == TypeKind.Interface)
+                var model = compilation.GetSemanticModel(tree);
+                foreach (var declaration in read.InheritingInterfaces)
                 {
-                    AddDecoration(type, prefixSegments);
-                }
-
-                if (!attributeTrees.MayHoldCachingAttributes(type))
-                {
-                    foreach (var nested in type.GetTypeMembers())
+                    if (model.GetDeclaredSymbol(declaration, _cancellationToken) is INamedTypeSymbol type)
                     {
-                        pending.Push(nested);
+                        AddDecoration(type, prefixSegments);
                     }
-
-                    continue;
                 }
             }
 
-            foreach (var member in container.GetMembers())
+            foreach (var site in read.Sites)
             {
-                switch (member)
+                var indexed = new TemplateSite(site, () => BindMethod(site.MethodSyntax));
+                if (site.Role == TemplateRole.Key)
                 {
-                    case INamespaceOrTypeSymbol nested:
-                        pending.Push(nested);
-                        break;
-                    case IMethodSymbol method:
-                        Add(method, keys, patterns, invalidatedTags);
-                        break;
+                    keys.Add(indexed);
+                }
+                else if (site.Role == TemplateRole.Pattern)
+                {
+                    patterns.Add(indexed);
+                }
+                else if (site.OnInvalidatesCache)
+                {
+                    invalidatedTags.Add(indexed);
                 }
             }
         }
@@ -171,62 +167,31 @@ internal sealed class CompilationTemplates
         return new Index(keys, patterns, invalidatedTags, prefixSegments);
     }
 
+    private IMethodSymbol BindMethod(SyntaxNode declaration)
+    {
+        var method = (IMethodSymbol)_symbols.Compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, _cancellationToken)!;
+        return method.PartialDefinitionPart ?? method;
+    }
+
     /// <summary>
-    /// A type's decorator writes its methods' templates behind its own type-argument segments, and that includes the
-    /// methods of every interface it inherits: each of those declaring types gets this type's segment count too.
+    /// An interface's decorator writes its methods' templates behind its own type-argument segments, and that
+    /// includes the methods of every interface it inherits: each of those declaring types gets this type's segment
+    /// count too. A type that inherits nothing decorates only its own methods, which is the default.
     /// </summary>
-    private static void AddDecoration(INamedTypeSymbol type, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
+    private static void AddDecoration(INamedTypeSymbol type, Dictionary<string, SortedSet<int>> prefixSegments)
     {
         var segments = KeySpaces.PrefixSegments(type);
-        Add(type.OriginalDefinition, segments, prefixSegments);
-        if (type.TypeKind != TypeKind.Interface)
-        {
-            return;
-        }
-
         foreach (var inherited in type.AllInterfaces)
         {
-            Add(inherited.OriginalDefinition, segments, prefixSegments);
-        }
-
-        static void Add(INamedTypeSymbol declaring, int segments, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
-        {
+            var declaring = SymbolNames.TypeKey(inherited);
             if (!prefixSegments.TryGetValue(declaring, out var set))
             {
-                set = new SortedSet<int>();
+                // The inherited interface is decorated in its own right too: its own form stays.
+                set = new SortedSet<int> { KeySpaces.PrefixSegments(inherited.OriginalDefinition) };
                 prefixSegments.Add(declaring, set);
             }
 
             set.Add(segments);
-        }
-    }
-
-    private void Add(IMethodSymbol method, List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags)
-    {
-        if (method.GetAttributes().IsEmpty)
-        {
-            return;
-        }
-
-        foreach (var site in TemplateSites.Read(method, _symbols, _cancellationToken))
-        {
-            if (!site.Template.IsValid)
-            {
-                continue;
-            }
-
-            if (site.Role == TemplateRole.Key)
-            {
-                keys.Add(site);
-            }
-            else if (site.Role == TemplateRole.Pattern)
-            {
-                patterns.Add(site);
-            }
-            else if (_symbols.IsInvalidatesCache(site.Attribute))
-            {
-                invalidatedTags.Add(site);
-            }
         }
     }
 
@@ -236,8 +201,8 @@ internal sealed class CompilationTemplates
         var keyed = new (string? Path, int Start, string Text, TemplateSite Site)[sites.Count];
         for (var i = 0; i < sites.Count; i++)
         {
-            var location = sites[i].Location;
-            keyed[i] = (location.SourceTree?.FilePath, location.SourceSpan.Start, sites[i].Text, sites[i]);
+            var (path, start) = sites[i].SourcePosition;
+            keyed[i] = (path, start, sites[i].Text, sites[i]);
         }
 
         Array.Sort(keyed, static (a, b) =>
@@ -259,9 +224,9 @@ internal sealed class CompilationTemplates
 
     private sealed class Index
     {
-        private readonly Dictionary<INamedTypeSymbol, SortedSet<int>> _prefixSegments;
+        private readonly Dictionary<string, SortedSet<int>> _prefixSegments;
 
-        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags, Dictionary<INamedTypeSymbol, SortedSet<int>> prefixSegments)
+        public Index(List<TemplateSite> keys, List<TemplateSite> patterns, List<TemplateSite> invalidatedTags, Dictionary<string, SortedSet<int>> prefixSegments)
         {
             _prefixSegments = prefixSegments;
             Keys = keys;
@@ -270,7 +235,7 @@ internal sealed class CompilationTemplates
             {
                 foreach (var site in list)
                 {
-                    Forms[site] = KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, PrefixSegmentsOf(site.Method.ContainingType));
+                    Forms[site] = KeyForms.Of(site.Template, site.Role == TemplateRole.Pattern, PrefixSegmentsOf(site));
                 }
             }
 
@@ -291,8 +256,8 @@ internal sealed class CompilationTemplates
 
         public List<TemplateSite> Patterns { get; }
 
-        /// <summary>The type-argument segment counts of the decorators that write <paramref name="declaring"/>'s templates.</summary>
-        public IReadOnlyCollection<int> PrefixSegmentsOf(INamedTypeSymbol declaring) =>
-            _prefixSegments.TryGetValue(declaring.OriginalDefinition, out var set) ? set : new[] { KeySpaces.PrefixSegments(declaring) };
+        /// <summary>The type-argument segment counts of the decorators that write the templates of <paramref name="site"/>'s declaring type.</summary>
+        public IReadOnlyCollection<int> PrefixSegmentsOf(TemplateSite site) =>
+            _prefixSegments.TryGetValue(site.DeclaringType, out var set) ? set : new[] { site.OwnPrefixSegments };
     }
 }

@@ -12,6 +12,7 @@ internal readonly struct LiteralSegment
         Index = index;
         Start = start;
         Text = text;
+        Folded = text.ToUpperInvariant();
     }
 
     /// <summary>The segment's position in the template, from 0.</summary>
@@ -22,8 +23,16 @@ internal readonly struct LiteralSegment
 
     public string Text { get; }
 
+    /// <summary>The text ignoring case, for comparing spellings.</summary>
+    public string Folded { get; }
+
+    // Per template object, as SegmentIndex splits: the templates of trees an edit did not touch are the same objects.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KeyTemplate, List<LiteralSegment>> Known = new();
+
     /// <summary>The segments of <paramref name="template"/> that contain no hole and no wildcard.</summary>
-    public static List<LiteralSegment> Of(KeyTemplate template)
+    public static IReadOnlyList<LiteralSegment> Of(KeyTemplate template) => Known.GetValue(template, static t => Read(t));
+
+    private static List<LiteralSegment> Read(KeyTemplate template)
     {
         var segments = new List<LiteralSegment>();
         var index = 0;

@@ -158,7 +158,18 @@ internal sealed class SegmentIndex
     /// The segments before the first wildcard: the text of each all-literal one, null for one with a hole. A segment
     /// that a wildcard ends is not fixed ('*' and '?' may stand for ':').
     /// </summary>
+    // Per template object: the index is rebuilt for every compilation, but the templates of unchanged trees are the same
+    // objects (TreeTemplates), so their segments are split once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KeyTemplate, Split> Splits = new();
+
     private static List<string?> FixedSegments(KeyTemplate template, out bool hasWildcard)
+    {
+        var split = Splits.GetValue(template, static t => new Split(SplitSegments(t, out var wildcard), wildcard));
+        hasWildcard = split.HasWildcard;
+        return split.Segments;
+    }
+
+    private static List<string?> SplitSegments(KeyTemplate template, out bool hasWildcard)
     {
         var segments = new List<string?>();
         var current = new System.Text.StringBuilder();
@@ -195,6 +206,19 @@ internal sealed class SegmentIndex
 
         segments.Add(literal ? current.ToString() : null);
         return segments;
+    }
+
+    private sealed class Split
+    {
+        public Split(List<string?> segments, bool hasWildcard)
+        {
+            Segments = segments;
+            HasWildcard = hasWildcard;
+        }
+
+        public List<string?> Segments { get; }
+
+        public bool HasWildcard { get; }
     }
 
     private static void Add<TKey>(Dictionary<TKey, List<TemplateSite>> map, TKey key, TemplateSite site)

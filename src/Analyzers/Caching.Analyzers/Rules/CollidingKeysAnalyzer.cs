@@ -25,28 +25,11 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
             return null;
         }
 
-        var keys = new Lazy<Dictionary<TemplateSite, (int Order, ITypeSymbol Type)>>(() => TypedKeys(templates), LazyThreadSafetyMode.ExecutionAndPublication);
+        var keys = new TypedKeys(templates);
         return (context, method) => Analyze(context, method, templates, keys);
     }
 
-    /// <summary>Each comparable key's cached type, and its place in source order (reports keep that order).</summary>
-    private static Dictionary<TemplateSite, (int Order, ITypeSymbol Type)> TypedKeys(CompilationTemplates templates)
-    {
-        var keys = new Dictionary<TemplateSite, (int, ITypeSymbol)>(templates.Keys.Count);
-        for (var i = 0; i < templates.Keys.Count; i++)
-        {
-            var key = templates.Keys[i];
-            var type = templates.Symbols.CachedValueType(key.Method);
-            if (IsComparable(type))
-            {
-                keys.Add(key, (i, type));
-            }
-        }
-
-        return keys;
-    }
-
-    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates, Lazy<Dictionary<TemplateSite, (int Order, ITypeSymbol Type)>> keys)
+    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, CompilationTemplates templates, TypedKeys keys)
     {
         var symbols = templates.Symbols;
         var key = TemplateSites.FindKey(TemplateSites.Read(method, symbols, context.CancellationToken));
@@ -66,7 +49,7 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
         var collisions = new List<(int Order, TemplateSite Other, ITypeSymbol OtherType)>();
         foreach (var other in templates.KeyIndex.Candidates(templates.FormsOf(key)))
         {
-            if (!keys.Value.TryGetValue(other, out var typed)
+            if (!keys.TryGet(other, out var typed)
                 || !templates.CanOverlap(key, other)
                 || SymbolEqualityComparer.Default.Equals(type, typed.Type)
                 || SymbolEqualityComparer.Default.Equals(other.Method, method))
@@ -120,6 +103,49 @@ public sealed class CollidingKeysAnalyzer : RuleAnalyzer
                 return false;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// A key's place in source order (reports keep that order) and its cached type, the type looked up only for the
+    /// keys a query meets: binding every key's method up front was most of the rule's cost in an IDE, where the index
+    /// hands out keys read in earlier compilations.
+    /// </summary>
+    private sealed class TypedKeys
+    {
+        private readonly CompilationTemplates _templates;
+        private readonly Lazy<Dictionary<TemplateSite, int>> _order;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<TemplateSite, ITypeSymbol> _types = new();
+
+        public TypedKeys(CompilationTemplates templates)
+        {
+            _templates = templates;
+            _order = new Lazy<Dictionary<TemplateSite, int>>(
+                () =>
+                {
+                    var order = new Dictionary<TemplateSite, int>(templates.Keys.Count);
+                    for (var i = 0; i < templates.Keys.Count; i++)
+                    {
+                        order.Add(templates.Keys[i], i);
+                    }
+
+                    return order;
+                },
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>False when <paramref name="key"/> is not an indexed key or its type cannot be compared.</summary>
+        public bool TryGet(TemplateSite key, out (int Order, ITypeSymbol Type) typed)
+        {
+            typed = default;
+            if (!_order.Value.TryGetValue(key, out var order))
+            {
+                return false;
+            }
+
+            var type = _types.GetOrAdd(key, k => _templates.Symbols.CachedValueType(k.Method));
+            typed = (order, type);
+            return IsComparable(type);
         }
     }
 }

@@ -77,7 +77,7 @@ public sealed class InconsistentSegmentCaseAnalyzer : RuleAnalyzer
         {
             preferred = segment.Text;
             count = 0;
-            if (!_spellings.TryGetValue((segment.Index, segment.Text.ToUpperInvariant()), out var counts) || counts.Count < 2)
+            if (!_spellings.TryGetValue((segment.Index, segment.Folded), out var counts) || counts.Count < 2)
             {
                 return false;
             }
@@ -98,7 +98,7 @@ public sealed class InconsistentSegmentCaseAnalyzer : RuleAnalyzer
         {
             foreach (var segment in LiteralSegment.Of(site.Template))
             {
-                var key = (segment.Index, segment.Text.ToUpperInvariant());
+                var key = (segment.Index, segment.Folded);
                 if (!_spellings.TryGetValue(key, out var counts))
                 {
                     counts = new Dictionary<string, int>(StringComparer.Ordinal);
