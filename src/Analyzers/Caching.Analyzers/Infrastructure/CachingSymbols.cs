@@ -69,31 +69,9 @@ internal sealed class CachingSymbols
     /// <summary>Null when the compilation does not reference the caching attributes: the rules then have nothing to do.</summary>
     public static CachingSymbols? TryCreate(Compilation compilation)
     {
-        var cached = FindAttributeClass(compilation, "Caching.CachedAttribute");
-        var invalidates = FindAttributeClass(compilation, "Caching.InvalidatesCacheAttribute");
+        var cached = compilation.GetTypeByMetadataName("Caching.CachedAttribute");
+        var invalidates = compilation.GetTypeByMetadataName("Caching.InvalidatesCacheAttribute");
         return cached is null && invalidates is null ? null : new CachingSymbols(compilation, cached, invalidates);
-    }
-
-    /// <summary>
-    /// The attribute class from the referenced Caching.Runtime, or the compilation's own when it declares one (the
-    /// runtime itself, a test). Asking the compilation first made a new compilation merge the namespaces of every
-    /// source file before anything else: the largest single cost of re-analyzing one document in a large project.
-    /// </summary>
-    private static INamedTypeSymbol? FindAttributeClass(Compilation compilation, string metadataName)
-    {
-        var simpleName = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
-        if (!compilation.ContainsSymbolsWithName(simpleName, SymbolFilter.Type))
-        {
-            foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
-            {
-                if (assembly.Name == "Caching.Runtime")
-                {
-                    return assembly.GetTypeByMetadataName(metadataName);
-                }
-            }
-        }
-
-        return compilation.GetTypeByMetadataName(metadataName);
     }
 
     public bool IsCached(AttributeData attribute) =>
