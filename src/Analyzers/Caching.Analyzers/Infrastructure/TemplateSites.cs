@@ -160,7 +160,8 @@ internal static class TemplateSites
         return positional;
     }
 
-    private static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression)
+    /// <summary>The elements of an array written out (<c>new[] { ... }</c>, <c>[ ... ]</c>), or null for anything else.</summary>
+    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression)
     {
         InitializerExpressionSyntax? initializer = expression switch
         {

@@ -150,26 +150,8 @@ internal sealed class TreeTemplates
         return true;
     }
 
-    private static bool IsLiteral(ExpressionSyntax expression)
-    {
-        InitializerExpressionSyntax? initializer = expression switch
-        {
-            ArrayCreationExpressionSyntax creation => creation.Initializer,
-            ImplicitArrayCreationExpressionSyntax implicitCreation => implicitCreation.Initializer,
-            _ => null,
-        };
-        if (initializer is not null)
-        {
-            return initializer.Expressions.All(IsLiteral);
-        }
-
-        if (expression is CollectionExpressionSyntax collection)
-        {
-            return collection.Elements.All(static e => e is ExpressionElementSyntax element && IsLiteral(element.Expression));
-        }
-
-        return expression is LiteralExpressionSyntax;
-    }
+    private static bool IsLiteral(ExpressionSyntax expression) =>
+        TemplateSites.Elements(expression) is { } elements ? elements.All(IsLiteral) : expression is LiteralExpressionSyntax;
 
     /// <summary>One valid template of the tree, as the index needs it, in terms of syntax and strings.</summary>
     internal sealed class Site
