@@ -23,7 +23,6 @@ internal sealed class AttributeTrees
 
     private readonly HashSet<string> _globalAliases = new(System.StringComparer.Ordinal);
     private readonly List<string> _globalUsings = new();
-    private readonly Dictionary<SyntaxTree, bool> _verdicts = new();
     private readonly CancellationToken _cancellationToken;
 
     public AttributeTrees(Compilation compilation, CancellationToken cancellationToken)
@@ -79,24 +78,16 @@ internal sealed class AttributeTrees
     /// <summary>False when no attribute in <paramref name="tree"/> can bind to a caching attribute.</summary>
     public bool MayHoldCachingAttributes(SyntaxTree tree)
     {
-        if (_verdicts.TryGetValue(tree, out var verdict))
-        {
-            return verdict;
-        }
-
         var names = NamesOf(tree);
-        verdict = false;
         foreach (var name in names.AttributeNames)
         {
             if (MayBeCaching(name, names))
             {
-                verdict = true;
-                break;
+                return true;
             }
         }
 
-        _verdicts[tree] = verdict;
-        return verdict;
+        return false;
     }
 
     private bool MayBeCaching(string name, TreeNames names) =>

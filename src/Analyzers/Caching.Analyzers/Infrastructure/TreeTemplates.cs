@@ -76,7 +76,13 @@ internal sealed class TreeTemplates
                 continue;
             }
 
-            if (!mayHoldTemplates || node is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax) || !attributeTrees.MayBeCachingAttribute(node, tree))
+            if (!mayHoldTemplates || node is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax))
+            {
+                continue;
+            }
+
+            var candidates = attributeTrees.CandidateAttributes(node, tree);
+            if (candidates.Count == 0)
             {
                 continue;
             }
@@ -105,7 +111,7 @@ internal sealed class TreeTemplates
             }
 
             // An argument that is not a literal (a constant declared elsewhere) may change without this tree.
-            reusable &= attributeTrees.CandidateAttributes(node, tree).TrueForAll(static a => HasOnlyLiteralArguments(a));
+            reusable &= candidates.TrueForAll(static a => HasOnlyLiteralArguments(a));
             var type = method.ContainingType;
             foreach (var site in TemplateSites.Read(method, symbols, cancellationToken))
             {
