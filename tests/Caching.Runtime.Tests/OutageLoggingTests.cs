@@ -104,6 +104,25 @@ public sealed class OutageLoggingTests
         Assert.Equal(5, logger.Entries.Count(e => e.Level == LogLevel.Debug && e.Id.Id == 19 && e.Message.Contains(Personal, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_backplane_subscription_that_keeps_failing_is_one_warning_while_the_cache_retries()
+    {
+        await using var redis = new RedisServer();
+
+        // Every command but SUBSCRIBE: the data connection works, the backplane can never subscribe.
+        await redis.ExecuteAsync("ACL", "SETUSER", "nosub", "on", ">secret", "~*", "&*", "+@all", "-subscribe");
+        var logger = new ListLogger<MultiLayerCache>();
+        var connection = redis.ConnectionString + ",user=nosub,password=secret";
+        await using var cache = CacheFactory.Create(redis, CacheFactory.UniquePrefix("nosub"), o => o.RedisConnection = connection, logger);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(logger.Has(12)), TimeSpan.FromSeconds(10), "the failing subscription is logged");
+
+        // The retries go on every 250 ms; the episode stays one warning.
+        await Task.Delay(1_000);
+        var warnings = logger.Warnings();
+        Assert.True(warnings.Count(w => w.Id.Id == 12) == 1, "one warning for the failing subscription, got:\n" + Describe(warnings));
+    }
+
     private static string Key(int i) => $"user:{Personal}:profile:{i}";
 
     /// <summary>Every kind of call an application makes, and the health endpoint polled, while Redis is down.</summary>

@@ -421,6 +421,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private async Task SubscribeUntilDoneAsync(IConnectionMultiplexer connection)
     {
         var logged = false;
+        var failures = 0;
         while (!_disposed)
         {
             try
@@ -440,8 +441,10 @@ internal sealed partial class RedisLayer : IAsyncDisposable
             }
             catch (Exception exception) when (IsRedisFailure(exception))
             {
-                // While Redis is down the outage has been reported once already; this is the same fact.
-                if (!logged && Volatile.Read(ref _unreachableLogged) == 0)
+                // While Redis is down the outage has been reported once already; this is the same fact. A first
+                // failure is retried without a warning: the client can report itself connected a moment before its
+                // subscription connection is ("No connection is active"), and the retry 250 ms later then succeeds.
+                if (++failures > 1 && !logged && Volatile.Read(ref _unreachableLogged) == 0)
                 {
                     Log.BackplaneSubscribeFailed(_logger, _channel.ToString(), exception);
                     logged = true;
