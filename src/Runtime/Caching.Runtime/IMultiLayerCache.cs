@@ -10,6 +10,11 @@ public interface IMultiLayerCache
     /// Returns the cached value for <paramref name="key"/>, or runs <paramref name="factory"/> once per key and node
     /// (concurrent callers share the run) and caches its result. An L1 hit completes synchronously.
     /// </summary>
+    /// <remarks>
+    /// Like every <see cref="ValueTask{TResult}"/>, the result may be awaited (or converted with
+    /// <see cref="ValueTask{TResult}.AsTask"/>) once only: a call that goes to Redis or the source completes through a
+    /// pooled object that the first await gives back, and a second await then throws <see cref="InvalidOperationException"/>.
+    /// </remarks>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="key">The cache key (see <see cref="CacheKeyBuilder"/>).</param>
     /// <param name="factory">Loads the value from the source. Its token is the shared load's, not the caller's.</param>
@@ -39,7 +44,7 @@ public interface IMultiLayerCache
     /// <param name="options">Per-entry options.</param>
     T GetOrSet<TState, T>(string key, TState state, Func<TState, T> factory, CacheEntryOptions? options = null);
 
-    /// <summary>Looks a key up in L1, then Redis. Never throws on a miss.</summary>
+    /// <summary>Looks a key up in L1, then Redis. Never throws on a miss. The result may be awaited once only (see GetOrSetAsync).</summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="key">The cache key.</param>
     /// <param name="options">Per-entry options (tiers to skip, sharing).</param>

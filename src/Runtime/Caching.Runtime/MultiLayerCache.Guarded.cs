@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Caching.Internal;
 using Caching.Invalidation;
 
@@ -26,6 +27,7 @@ public sealed partial class MultiLayerCache
 
     private long _lockTokens;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome<T>> LoadGuardedAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, LoadTicket ticket, Stale<T>? stale, bool synchronous, long refreshAfter)
     {
         var started = _time.GetTimestamp();

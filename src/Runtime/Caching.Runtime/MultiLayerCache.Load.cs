@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Caching.Internal;
 using Caching.Invalidation;
 
@@ -6,6 +7,7 @@ namespace Caching;
 /// <summary>The miss path: single-flight per key, Redis, the source, fail-safe, and the guarded writes.</summary>
 public sealed partial class MultiLayerCache
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> GetOrSetSlowAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CancellationToken cancellationToken)
     {
         var start = Timestamp();
@@ -23,14 +25,27 @@ public sealed partial class MultiLayerCache
         {
             outcome = await LoadAsync(key, state, factory, null, effective, _invalidation.BeginLoad(), synchronous: false).ConfigureAwait(false);
         }
+        else if (leader && !cancellationToken.CanBeCanceled)
+        {
+            // A leader that cannot be cancelled runs the load in this method: no second state machine for the flight
+            // and no hop through the completion source, which runs continuations on the thread pool for the followers.
+            try
+            {
+                outcome = await LoadAsync(key, state, factory, null, effective, flight.Ticket, synchronous: false).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                FailFlight(flight, key, exception);
+                throw;
+            }
+
+            CompleteFlight(flight, key, outcome, effective);
+        }
         else
         {
-            var run = leader ? RunFlightAsync(flight, key, state, factory, null, effective, synchronous: false) : null;
-            if (run is not null && !cancellationToken.CanBeCanceled)
+            if (leader)
             {
-                // A leader that cannot be cancelled follows its load inline: no hop through the completion source,
-                // which runs continuations on the thread pool for the followers' sake.
-                await run.ConfigureAwait(false);
+                _ = RunFlightAsync(flight, key, state, factory, null, effective, synchronous: false);
             }
 
             // The caller's token ends only this caller's wait; the load goes on for everybody else.
@@ -74,6 +89,7 @@ public sealed partial class MultiLayerCache
         return HandOut(outcome, effective, leader || flight is null);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<CacheResult<T>> GetSlowAsync<T>(string key, CacheEntryOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -143,18 +159,27 @@ public sealed partial class MultiLayerCache
         }
         catch (Exception exception)
         {
-            // Every waiter sees the source's exception; nothing was cached.
-            _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
-            flight.TrySetException(exception);
+            FailFlight(flight, key, exception);
             return;
         }
 
+        CompleteFlight(flight, key, outcome, effective);
+    }
+
+    // Every waiter sees the source's exception; nothing was cached.
+    private void FailFlight<T>(Flight<T> flight, string key, Exception exception)
+    {
+        _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
+        flight.TrySetException(exception);
+    }
+
+    private void CompleteFlight<T>(Flight<T> flight, string key, Outcome<T> outcome, EffectiveOptions effective)
+    {
         if (outcome.Background is { } background)
         {
             // A stale value went out after a factory timeout while the load goes on: callers arriving until it ends
             // join this flight and get the same stale value (unless an invalidation overtook it) instead of starting
-            // loads of their own against a source that is already slow.
-            // The leader may follow this method inline: it must not wait for the background load.
+            // loads of their own against a source that is already slow. The leader must not wait for that load.
             flight.TrySetResult(Pristine(outcome, effective));
             _ = LeaveWhenDoneAsync(key, flight, background);
             return;
@@ -178,6 +203,7 @@ public sealed partial class MultiLayerCache
 
     // The ticket was taken before anything is read: an invalidation after it is newer than whatever this load finds.
     // An eager refresh passes the stamp of the entry it replaces: only a newer entry in Redis saves it the source.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome<T>> LoadAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, LoadTicket ticket, bool synchronous, long refreshAfter = 0)
     {
         Stale<T>? stale = null;
@@ -245,6 +271,7 @@ public sealed partial class MultiLayerCache
     /// Reads a key from Redis and checks it with the invalidation coordinator; a usable entry fills L1. Found: the
     /// entry is valid (not invalidated), Fresh: and within its logical expiry (else only fail-safe may use it).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RedisEntry<T>> ReadRedisAsync<T>(string key, EffectiveOptions effective, bool synchronous)
     {
         var read = await _redis!.GetAsync(key, synchronous).ConfigureAwait(false);
@@ -279,6 +306,7 @@ public sealed partial class MultiLayerCache
     /// Writes a value to both tiers unless an invalidation since <paramref name="ticket"/> concerns it. In Redis the
     /// write is conditional: a newer value or a later removal's tombstone already there wins.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Stored> StoreAsync<T>(string key, T value, EffectiveOptions effective, LoadTicket ticket, bool synchronous, string? lockToken = null)
     {
         if (value is null && !effective.CacheNull)

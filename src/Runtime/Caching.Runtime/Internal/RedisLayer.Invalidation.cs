@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Caching.Invalidation;
 using StackExchange.Redis;
 
@@ -79,6 +80,7 @@ internal sealed partial class RedisLayer
     /// Stores an entry unless a newer one or a later tombstone is already there, and, with a
     /// <paramref name="lockToken"/>, unless this node no longer holds the key's distributed load lock.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RedisStatus> StoreAsync(string key, byte[] envelope, long stamp, long timeToLiveMs, bool synchronous, string? lockToken = null)
     {
         if (!_breaker.TryEnter())

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -34,6 +35,9 @@ internal sealed partial class RedisLayer : IAsyncDisposable
     private readonly List<(IConnectionMultiplexer Connection, EventHandler<ConnectionFailedEventArgs> Failed, EventHandler<ConnectionFailedEventArgs> Restored)> _handlers = [];
     private ChannelMessageQueue? _backplane;
     private readonly string _keyPrefix;
+
+    // The prefix as bytes: a key is sent as prefix bytes + the caller's string, without concatenating a string per call.
+    private readonly RedisKey _keyPrefixBytes;
     private readonly RedisChannel _channel;
     private readonly TimeSpan _timeout;
     private readonly RedisServerAddress _server;
@@ -54,6 +58,7 @@ internal sealed partial class RedisLayer : IAsyncDisposable
         _server = RedisServerAddress.Parse(Endpoint);
         _breaker = new CircuitBreaker(options.BreakerFailureThreshold, options.BreakerDuration, time);
         _keyPrefix = options.KeyPrefix + ":";
+        _keyPrefixBytes = System.Text.Encoding.UTF8.GetBytes(_keyPrefix);
         _channel = RedisChannel.Literal(options.KeyPrefix + ":__invalidate");
         _shared = shared;
         if (shared is not null)
@@ -124,10 +129,11 @@ internal sealed partial class RedisLayer : IAsyncDisposable
 
     public string ChannelName => _channel.ToString();
 
-    public RedisKey FullKey(string key) => _keyPrefix + key;
+    public RedisKey FullKey(string key) => ((RedisKey)key).Prepend(_keyPrefixBytes);
 
     public string TagKey(string tag) => _keyPrefix + "__tag:" + CacheKey.Escape(tag);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RedisRead> GetAsync(string key, bool synchronous)
     {
         if (!_breaker.TryEnter())

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Caching.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -144,6 +145,7 @@ internal sealed class InvalidationCoordinator : IAsyncDisposable
         && Knowledge.Check(key, ticket.Stamp, tagScopes, fromRedis: false, null) == Verdict.Valid;
 
     /// <summary>May an entry read from Redis be used? Fetches from Redis the marks this node does not know yet.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> MayUseFromRedisAsync(string key, long stamp, ulong[]? tagScopes, bool synchronous)
     {
         if (_removals.RemovedSince(key, stamp))
