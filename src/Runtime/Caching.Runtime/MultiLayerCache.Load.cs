@@ -150,8 +150,6 @@ public sealed partial class MultiLayerCache
 
     private async Task RunFlightAsync<TState, T>(Flight<T> flight, string key, TState state, Func<TState, CancellationToken, ValueTask<T>>? asyncFactory, Func<TState, T>? syncFactory, EffectiveOptions effective, bool synchronous, long refreshAfter = 0)
     {
-        // The flight leaves the table before it completes: a caller arriving later must start its own load (which
-        // finds L1 filled, or runs again after an invalidation), never pick up a finished load's possibly stale result.
         Outcome<T> outcome;
         try
         {
@@ -166,7 +164,9 @@ public sealed partial class MultiLayerCache
         CompleteFlight(flight, key, outcome, effective);
     }
 
-    // Every waiter sees the source's exception; nothing was cached.
+    // Every waiter sees the source's exception; nothing was cached. As in CompleteFlight, the flight leaves the table
+    // before it completes: a caller arriving later must start its own load (which finds L1 filled, or runs again after
+    // an invalidation), never pick up a finished load's possibly stale result.
     private void FailFlight<T>(Flight<T> flight, string key, Exception exception)
     {
         _flights.TryRemove(new KeyValuePair<string, object>(key, flight));
